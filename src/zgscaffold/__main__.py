@@ -1,0 +1,3 @@
+from zgscaffold.cli import main
+
+main()

@@ -1,0 +1,193 @@
+"""The `zgscaffold` command line: parsing, output and exit codes only.
+
+Each command calls one plain function (render.new_space, ...) that doubles as
+the Python API; those raise ZgError, which is printed here as one line.
+"""
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zgscaffold import __version__, lock, wheels
+from zgscaffold.errors import ZgError
+from zgscaffold.facts import load_facts
+from zgscaffold.render import new_space
+
+app = typer.Typer(
+    name="zgscaffold",
+    help="Start, check and update Hugging Face ZeroGPU Spaces that follow the platform's rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Strategy(str, Enum):
+    fixed = "fixed"
+    dynamic = "dynamic"
+
+
+class Size(str, Enum):
+    large = "large"
+    xlarge = "xlarge"
+
+
+def fail(error: ZgError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    return typer.Exit(error.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"zgscaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Start, check and update Hugging Face ZeroGPU Spaces."""
+
+
+def _answers(**flags: object) -> dict[str, object]:
+    """The flags the user gave, as copier answers (unset flags are asked or defaulted)."""
+    data = {}
+    for key, value in flags.items():
+        if value is None or value == []:
+            continue
+        data[key] = value.value if isinstance(value, Enum) else value
+    return data
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="Folder to create; its name is the Space name.")],
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Ask nothing: take the default for every answer.")
+    ] = False,
+    no_lock: Annotated[
+        bool, typer.Option("--no-lock", help="Render offline; lock and export later.")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="Space name on the Hub.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the card and the app.")] = None,
+    description: Annotated[str | None, typer.Option(help="One-line short_description.")] = None,
+    emoji: Annotated[str | None, typer.Option(help="Emoji of the Space card.")] = None,
+    color_from: Annotated[str | None, typer.Option(help="Card gradient start color.")] = None,
+    color_to: Annotated[str | None, typer.Option(help="Card gradient end color.")] = None,
+    license: Annotated[str | None, typer.Option(help="License id of the Space.")] = None,
+    task: Annotated[str | None, typer.Option(help="Task type (see `zgscaffold tasks`).")] = None,
+    model: Annotated[str | None, typer.Option(help="Hub model id the app loads.")] = None,
+    size: Annotated[Size | None, typer.Option(help="GPU size; xlarge costs 2x quota.")] = None,
+    duration: Annotated[
+        Strategy | None, typer.Option(help="Duration strategy: fixed or dynamic.")
+    ] = None,
+    duration_seconds: Annotated[
+        int | None, typer.Option(help="Seconds per call (fixed strategy).")
+    ] = None,
+    python: Annotated[str | None, typer.Option(help="Python version of the Space.")] = None,
+    cuda_package: Annotated[
+        list[str] | None,
+        typer.Option("--cuda-package", help="Prebuilt CUDA package (repeat for several)."),
+    ] = None,
+    torch: Annotated[str | None, typer.Option(help="torch release (supported set).")] = None,
+    template: Annotated[
+        str | None, typer.Option(help="Template source (path or git URL); default: bundled.")
+    ] = None,
+    vcs_ref: Annotated[str | None, typer.Option(help="Template git ref to render.")] = None,
+) -> None:
+    """Create a ZeroGPU Space in PATH."""
+    data = _answers(
+        space_name=name,
+        space_title=title,
+        short_description=description,
+        emoji=emoji,
+        color_from=color_from,
+        color_to=color_to,
+        license=license,
+        task=task,
+        model_id=model,
+        gpu_size=size,
+        duration_strategy=duration,
+        duration_seconds=duration_seconds,
+        python_version=python,
+        cuda_packages=cuda_package,
+        torch_version=torch,
+    )
+    ask = not defaults and sys.stdin.isatty()
+    try:
+        with err.status("Rendering", spinner="dots") as status:
+            result = new_space(
+                path,
+                data,
+                defaults=not ask,
+                lock_deps=not no_lock,
+                template=template,
+                vcs_ref=vcs_ref,
+                progress=lambda message: status.update(message),
+            )
+    except ZgError as error:
+        raise fail(error) from None
+    answers = result.answers
+    out.print(
+        f"[bold green]Created[/] {result.path} "
+        f"({answers['task']}, Python {answers['python_version']}, torch {answers['torch_version']})"
+    )
+    for note in result.notes:
+        out.print(f"[yellow]note:[/] {note}")
+    out.print("\nNext steps:")
+    out.print(f"  cd {result.path}")
+    if not result.locked:
+        out.print(f"  {lock.LOCK_COMMAND}")
+    out.print("  uv run python app.py        # try it locally; @spaces.GPU is a no-op off ZeroGPU")
+    out.print("  push it to a new Space, then choose ZeroGPU under Settings > Hardware")
+
+
+@app.command()
+def tasks() -> None:
+    """List the task types, their default models and durations."""
+    facts = load_facts()
+    table = Table(title="Task types")
+    for column in ("task", "what it makes", "default model", "fixed s", "dynamic driver"):
+        table.add_column(column)
+    for key, preset in facts.tasks.items():
+        table.add_row(
+            key,
+            preset["label"],
+            preset["model"],
+            str(preset["duration"]["fixed"]),
+            preset["duration"]["driver"],
+        )
+    out.print(table)
+
+
+@app.command("wheels")
+def wheels_command() -> None:
+    """List the prebuilt CUDA packages and the Python x torch pairs that have a wheel."""
+    facts = load_facts()
+    table = Table(title=f"Recorded CUDA wheels ({facts.path.name})")
+    for column in ("package", "Python + torch with a recorded wheel"):
+        table.add_column(column)
+    for package in facts.cuda_packages:
+        pairs = wheels.combinations(facts, package)
+        shown = ", ".join(f"{py} + {torch}" for py, torch in pairs) or "none recorded"
+        table.add_row(package, shown)
+    out.print(table)
+    out.print(
+        "Cells without a recorded listing offer nothing; maintainers refresh the listing "
+        "with `zgscaffold wheels --refresh`."
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""Read the platform facts file (facts/zerogpu.yml), the one source of versions and limits."""
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zgscaffold.errors import ZgError
+from zgscaffold.paths import facts_file
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The parsed facts file, with the look-ups the CLI and checker need."""
+
+    data: dict[str, Any]
+    path: Path
+
+    @cached_property
+    def supported_python(self) -> list[str]:
+        return list(self.data["python"]["supported"])
+
+    @cached_property
+    def supported_torch(self) -> list[str]:
+        return list(self.data["torch"]["supported"])
+
+    @property
+    def sidecars(self) -> dict[str, dict[str, str]]:
+        return self.data["torch"]["supported"]
+
+    @property
+    def sdk_version(self) -> str:
+        return str(self.data["gradio"]["sdk_version"])
+
+    @property
+    def tasks(self) -> dict[str, dict[str, Any]]:
+        return self.data["tasks"]
+
+    @property
+    def cuda_packages(self) -> dict[str, dict[str, str]]:
+        return self.data["cuda_packages"]
+
+    @property
+    def wheel_sources(self) -> list[dict[str, Any]]:
+        return self.data["wheel_sources"]
+
+    @property
+    def duration_cap(self) -> int:
+        return int(self.data["duration"]["cap_seconds"])
+
+    def size_factor(self, size: str) -> int:
+        return int(self.data["hardware"]["sizes"][size]["factor"])
+
+
+def load_facts(path: Path | None = None) -> Facts:
+    path = path or facts_file()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ZgError(f"cannot read the facts file {path}: {error}") from error
+    return Facts(data=data, path=path)

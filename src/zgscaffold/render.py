@@ -1,0 +1,96 @@
+"""Render a Space from the template: the Python API behind `zgscaffold new`."""
+
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import copier
+
+from zgscaffold import lock
+from zgscaffold.errors import BadInput, RenderFailed, ZgError
+from zgscaffold.paths import template_root
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    answers: dict[str, Any]
+    locked: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def check_destination(dest: Path) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise BadInput(f"destination {dest} is a file: choose a new folder name")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise BadInput(f"destination {dest} is not empty: choose a new folder or empty it first")
+
+
+def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None) -> dict:
+    try:
+        with warnings.catch_warnings():
+            # A template checkout with uncommitted changes is normal while developing it.
+            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+            worker = copier.run_copy(
+                src,
+                dest,
+                data=data,
+                defaults=defaults,
+                quiet=True,
+                vcs_ref=vcs_ref,
+                unsafe=False,
+            )
+    except ValueError as error:  # copier's validators and invalid choices
+        raise BadInput(str(error).splitlines()[0]) from error
+    except KeyboardInterrupt as error:
+        raise ZgError("cancelled; nothing was written") from error
+    except Exception as error:  # copier raises many types; none may leak as a traceback
+        raise RenderFailed(f"copier could not render the template: {error}") from error
+    return dict(worker.answers.user)
+
+
+def new_space(
+    dest: Path,
+    data: dict[str, Any] | None = None,
+    *,
+    defaults: bool = True,
+    lock_deps: bool = True,
+    template: str | None = None,
+    vcs_ref: str | None = None,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Render, lock and export a Space into `dest`, or leave nothing behind.
+
+    Everything happens in a scratch folder beside `dest`, which is moved into
+    place only once complete.
+    """
+    dest = Path(dest).absolute()
+    check_destination(dest)
+    step = progress or (lambda _message: None)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    scratch_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    scratch = scratch_root / dest.name
+    try:
+        step("Rendering the template")
+        answers = _copy(template or str(template_root()), scratch, data or {}, defaults, vcs_ref)
+        notes = []
+        if lock_deps:
+            python = lock.find_python(answers["python_version"])
+            step(f"Locking dependencies with uv (Python {answers['python_version']})")
+            lock.lock(scratch, python)
+            step("Exporting requirements.txt from the lock")
+            lock.export(scratch)
+        else:
+            notes.append(f"requirements.txt is provisional; lock it later with: {lock.LOCK_COMMAND}")
+        if dest.is_dir():
+            dest.rmdir()  # empty, checked above
+        shutil.move(str(scratch), dest)
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+    return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
