@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from zgscaffold import __version__, lock, wheels
 from zgscaffold.errors import ZgError
@@ -157,32 +156,25 @@ def new(
 def tasks() -> None:
     """List the task types, their default models and durations."""
     facts = load_facts()
-    table = Table(title="Task types")
-    for column in ("task", "what it makes", "default model", "fixed s", "dynamic driver"):
-        table.add_column(column)
     for key, preset in facts.tasks.items():
-        table.add_row(
-            key,
-            preset["label"],
-            preset["model"],
-            str(preset["duration"]["fixed"]),
-            preset["duration"]["driver"],
+        duration = preset["duration"]
+        out.print(f"[bold]{key}[/]  {preset['label']}", highlight=False)
+        out.print(
+            f"    model {preset['model']}; fixed {duration['fixed']} s; "
+            f"dynamic by {duration['driver']}",
+            highlight=False,
         )
-    out.print(table)
 
 
 @app.command("wheels")
 def wheels_command() -> None:
     """List the prebuilt CUDA packages and the Python x torch pairs that have a wheel."""
     facts = load_facts()
-    table = Table(title=f"Recorded CUDA wheels ({facts.path.name})")
-    for column in ("package", "Python + torch with a recorded wheel"):
-        table.add_column(column)
+    out.print(f"Recorded CUDA wheels ({facts.path}):", highlight=False)
     for package in facts.cuda_packages:
         pairs = wheels.combinations(facts, package)
-        shown = ", ".join(f"{py} + {torch}" for py, torch in pairs) or "none recorded"
-        table.add_row(package, shown)
-    out.print(table)
+        shown = ", ".join(f"Python {py} + torch {torch}" for py, torch in pairs)
+        out.print(f"  [bold]{package}[/]: {shown or 'none recorded'}", highlight=False)
     out.print(
         "Cells without a recorded listing offer nothing; maintainers refresh the listing "
         "with `zgscaffold wheels --refresh`."

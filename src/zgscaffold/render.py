@@ -1,5 +1,6 @@
 """Render a Space from the template: the Python API behind `zgscaffold new`."""
 
+import re
 import shutil
 import tempfile
 import warnings
@@ -47,7 +48,9 @@ def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None)
                 unsafe=False,
             )
     except ValueError as error:  # copier's validators and invalid choices
-        raise BadInput(str(error).splitlines()[0]) from error
+        message = str(error).splitlines()[0]
+        # Our validators name the answer themselves; drop copier's prefix.
+        raise BadInput(re.sub(r"^Validation error for question '\w+': ", "", message)) from error
     except KeyboardInterrupt as error:
         raise ZgError("cancelled; nothing was written") from error
     except Exception as error:  # copier raises many types; none may leak as a traceback
@@ -76,9 +79,12 @@ def new_space(
     dest.parent.mkdir(parents=True, exist_ok=True)
     scratch_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     scratch = scratch_root / dest.name
+    source = template or str(template_root())
+    if vcs_ref is None and (Path(source) / ".git").exists():
+        vcs_ref = "HEAD"  # a checkout renders its working tree, not its newest tag
     try:
         step("Rendering the template")
-        answers = _copy(template or str(template_root()), scratch, data or {}, defaults, vcs_ref)
+        answers = _copy(source, scratch, data or {}, defaults, vcs_ref)
         notes = []
         if lock_deps:
             python = lock.find_python(answers["python_version"])
@@ -87,7 +93,9 @@ def new_space(
             step("Exporting requirements.txt from the lock")
             lock.export(scratch)
         else:
-            notes.append(f"requirements.txt is provisional; lock it later with: {lock.LOCK_COMMAND}")
+            notes.append(
+                f"requirements.txt is provisional; lock it later with: {lock.LOCK_COMMAND}"
+            )
         if dest.is_dir():
             dest.rmdir()  # empty, checked above
         shutil.move(str(scratch), dest)

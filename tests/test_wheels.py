@@ -1,0 +1,119 @@
+"""Wheel selection: the CLI's Python mirror agrees with the template's Jinja, on real and
+recorded listings."""
+
+import itertools
+import shutil
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+from conftest import REPO
+
+from zgscaffold import wheels
+from zgscaffold.facts import Facts, load_facts
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def recorded_template(tmp_path_factory) -> Path:
+    """A copy of the template whose facts carry a fuller recorded listing (test data)."""
+    root = tmp_path_factory.mktemp("template")
+    for name in ("copier.yml", "template", "includes", "facts"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    facts = yaml.safe_load((root / "facts" / "zerogpu.yml").read_text())
+    listing = (DATA / "zerogpu-blackwell-wheels-listing.txt").read_text().split()
+    cells = wheels.cells_from_repo_files(listing)
+    source = facts["wheel_sources"][0]
+    for cell_id, files in cells.items():
+        source["cells"].setdefault(cell_id, wheels.parse_cell(cell_id))["files"] = files
+    (root / "facts" / "zerogpu.yml").write_text(yaml.safe_dump(facts, allow_unicode=True))
+    return root
+
+
+def _requirements(dest: Path) -> list[str]:
+    lines = (dest / "requirements.txt").read_text().splitlines()
+    return [line for line in lines if " @ " in line]
+
+
+def test_parse_cell():
+    assert wheels.parse_cell("pt291-cu128-cp310") == {
+        "torch": "2.9",
+        "cuda": "12.8",
+        "python": "3.10",
+    }
+    assert wheels.parse_cell("pt210-cu130-cp312")["torch"] == "2.10"
+    assert wheels.parse_cell("pt28-cu128-cp311")["torch"] == "2.8"
+    assert wheels.parse_cell("not-a-cell") is None
+
+
+def test_order_files_puts_newest_release_first():
+    files = [
+        "flash_attn-2.7.4.post1-cp310-cp310-linux_x86_64.whl",
+        "xformers-0.0.34+abc-cp39-abi3-linux_x86_64.whl",
+        "flash_attn-2.8.3-cp310-cp310-linux_x86_64.whl",
+    ]
+    assert wheels.order_files(files) == [files[2], files[0], files[1]]
+
+
+def test_cells_from_repo_files_ignores_other_paths():
+    listing = [
+        "README.md",
+        "wheels/pt211-cu130-cp312/flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl",
+        "wheels/pt211-cu130-cp312/notes.txt",
+        "wheels/deep/er/x.whl",
+    ]
+    assert wheels.cells_from_repo_files(listing) == {
+        "pt211-cu130-cp312": ["flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl"]
+    }
+
+
+def test_python_mirror_agrees_with_the_template(recorded_template, tmp_path):
+    facts = load_facts(recorded_template / "facts" / "zerogpu.yml")
+    combos = [
+        (packages, python, torch)
+        for packages in (["flash-attn"], ["xformers"], ["flash-attn", "xformers", "pytorch3d"])
+        for python, torch in itertools.product(facts.supported_python, facts.supported_torch)
+        if all(wheels.find(facts, p, torch, python) for p in packages)
+    ]
+    assert len(combos) >= 4
+    for index, (packages, python, torch) in enumerate(combos):
+        in_choice_order = [p for p in facts.cuda_packages if p in packages]
+        expected = [wheels.find(facts, p, torch, python).requirement for p in in_choice_order]
+        rendered = _requirements_of(
+            recorded_template, tmp_path / str(index), packages, python, torch
+        )
+        assert rendered == expected
+
+
+def _requirements_of(template, dest, packages, python, torch):
+    copier.run_copy(
+        str(template),
+        dest,
+        data={"cuda_packages": packages, "python_version": python, "torch_version": torch},
+        defaults=True,
+        quiet=True,
+    )
+    return _requirements(dest)
+
+
+def test_default_torch_is_the_newest_with_every_wheel(recorded_template, tmp_path):
+    facts: Facts = load_facts(recorded_template / "facts" / "zerogpu.yml")
+    packages = ["flash-attn", "xformers"]
+    expected = wheels.best_torch(facts, packages, "3.12")
+    worker = copier.run_copy(
+        str(recorded_template),
+        tmp_path / "s",
+        data={"cuda_packages": packages},
+        defaults=True,
+        quiet=True,
+    )
+    assert worker.answers.user["torch_version"] == expected == "2.11.0"
+
+
+def test_abi3_wheel_is_accepted_for_any_python(recorded_template):
+    facts = load_facts(recorded_template / "facts" / "zerogpu.yml")
+    wheel = wheels.find(facts, "xformers", "2.11.0", "3.12")
+    assert wheel is not None and "-cp39-abi3-" in wheel.file
