@@ -5,7 +5,7 @@ the Python API; those raise ZgError, which is printed here as one line.
 """
 
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,12 +28,12 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     fixed = "fixed"
     dynamic = "dynamic"
 
 
-class Size(str, Enum):
+class Size(StrEnum):
     large = "large"
     xlarge = "xlarge"
 

@@ -88,7 +88,7 @@ def parse_cell(cell_id: str) -> dict[str, str] | None:
 
 
 def _sort_key(file: str) -> tuple[str, Version]:
-    dist, version = (file.split("-") + ["0"])[:2]
+    dist, version = ([*file.split("-"), "0"])[:2]
     try:
         parsed = Version(version)
     except InvalidVersion:
