@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from zgscaffold import __version__, lock, wheels
+from zgscaffold import __version__, listing, lock, wheels
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
 from zgscaffold.render import new_space
@@ -167,8 +167,36 @@ def tasks() -> None:
 
 
 @app.command("wheels")
-def wheels_command() -> None:
+def wheels_command(
+    check: Annotated[
+        bool, typer.Option("--check", help="Compare the recorded listing with the live source.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Maintainers: record the live listing in the facts.")
+    ] = False,
+    from_listing: Annotated[
+        Path | None,
+        typer.Option(help="Use a saved listing (one repo path per line) instead of the Hub."),
+    ] = None,
+) -> None:
     """List the prebuilt CUDA packages and the Python x torch pairs that have a wheel."""
+    if check or refresh:
+        try:
+            live = listing.live_listings(saved=from_listing)
+            diffs = listing.refresh(live) if refresh else listing.compare(live)
+        except ZgError as error:
+            raise fail(error) from None
+        for diff in diffs:
+            verb = "recorded" if refresh else "differs"
+            for item in diff.added_files:
+                out.print(f"  + {diff.source}: {item}", highlight=False)
+            for item in diff.removed_files:
+                out.print(f"  - {diff.source}: {item}", highlight=False)
+            status = verb if diff.changed else "up to date"
+            out.print(f"{diff.source}: {status}", highlight=False)
+        if check and any(diff.changed for diff in diffs):
+            raise typer.Exit(1)
+        return
     facts = load_facts()
     out.print(f"Recorded CUDA wheels ({facts.path}):", highlight=False)
     for package in facts.cuda_packages:
