@@ -15,7 +15,6 @@ from rich.console import Console
 from zgscaffold import __version__, listing, lock, wheels
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
-from zgscaffold.render import new_space
 
 app = typer.Typer(
     name="zgscaffold",
@@ -123,6 +122,8 @@ def new(
         cuda_packages=cuda_package,
         torch_version=torch,
     )
+    from zgscaffold.render import new_space  # imports copier, which is slow to load
+
     ask = not defaults and sys.stdin.isatty()
     try:
         with err.status("Rendering", spinner="dots") as status:
