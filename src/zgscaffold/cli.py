@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.status import Status
 
 from zgscaffold import __version__, listing, lock, wheels
 from zgscaffold.errors import ZgError
@@ -35,6 +36,28 @@ class Strategy(StrEnum):
 class Size(StrEnum):
     large = "large"
     xlarge = "xlarge"
+
+
+class Spinner:
+    """A status line on stderr, started by the first progress message it shows."""
+
+    def __init__(self, quiet_first: bool = False) -> None:
+        self._status: Status | None = None
+        self._skip = quiet_first
+
+    def update(self, message: str) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        if self._status is None:
+            self._status = err.status(message, spinner="dots")
+            self._status.start()
+        else:
+            self._status.update(message)
+
+    def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
 
 
 def fail(error: ZgError) -> typer.Exit:
@@ -125,19 +148,21 @@ def new(
     from zgscaffold.render import new_space  # imports copier, which is slow to load
 
     ask = not defaults and sys.stdin.isatty()
+    spinner = Spinner(quiet_first=ask)  # no spinner over copier's own prompts
     try:
-        with err.status("Rendering", spinner="dots") as status:
-            result = new_space(
-                path,
-                data,
-                defaults=not ask,
-                lock_deps=not no_lock,
-                template=template,
-                vcs_ref=vcs_ref,
-                progress=lambda message: status.update(message),
-            )
+        result = new_space(
+            path,
+            data,
+            defaults=not ask,
+            lock_deps=not no_lock,
+            template=template,
+            vcs_ref=vcs_ref,
+            progress=spinner.update,
+        )
     except ZgError as error:
         raise fail(error) from None
+    finally:
+        spinner.stop()
     answers = result.answers
     out.print(
         f"[bold green]Created[/] {result.path} "

@@ -93,9 +93,7 @@ def new_space(
             step("Exporting requirements.txt from the lock")
             lock.export(scratch)
         else:
-            notes.append(
-                f"requirements.txt is provisional; lock it later with: {lock.LOCK_COMMAND}"
-            )
+            notes.append("requirements.txt lists the direct dependencies only until you lock")
         if dest.is_dir():
             dest.rmdir()  # empty, checked above
         shutil.move(str(scratch), dest)
