@@ -126,6 +126,9 @@ def new(
         str | None, typer.Option(help="Template source (path or git URL); default: bundled.")
     ] = None,
     vcs_ref: Annotated[str | None, typer.Option(help="Template git ref to render.")] = None,
+    template_url: Annotated[
+        str | None, typer.Option(help="Git source to record for `copier update` (fork, mirror).")
+    ] = None,
 ) -> None:
     """Create a ZeroGPU Space in PATH."""
     data = _answers(
@@ -157,6 +160,7 @@ def new(
             lock_deps=not no_lock,
             template=template,
             vcs_ref=vcs_ref,
+            template_url=template_url,
             progress=spinner.update,
         )
     except ZgError as error:
@@ -176,6 +180,49 @@ def new(
         out.print(f"  {lock.LOCK_COMMAND}")
     out.print("  uv run python app.py        # try it locally; @spaces.GPU is a no-op off ZeroGPU")
     out.print("  push it to a new Space, then choose ZeroGPU under Settings > Hardware")
+
+
+@app.command()
+def update(
+    path: Annotated[Path, typer.Argument(help="The Space (a committed git checkout).")] = Path("."),
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Ask nothing: new questions take their default.")
+    ] = False,
+    data: Annotated[
+        list[str] | None, typer.Option("--data", help="Change an answer: KEY=VALUE (repeatable).")
+    ] = None,
+    vcs_ref: Annotated[str | None, typer.Option(help="Template release to update to.")] = None,
+    mirror: Annotated[
+        str | None, typer.Option(help="Fetch the recorded template source from this git mirror.")
+    ] = None,
+    no_lock: Annotated[bool, typer.Option("--no-lock", help="Skip uv lock and export.")] = False,
+) -> None:
+    """Bring a Space's rules up to the newest template release, keeping your edits."""
+    from zgscaffold.update import parse_data, update_space  # imports copier, slow to load
+
+    ask = not defaults and sys.stdin.isatty()
+    spinner = Spinner()
+    try:
+        result = update_space(
+            path,
+            parse_data(data),
+            interactive=ask,
+            lock_deps=not no_lock,
+            vcs_ref=vcs_ref,
+            mirror=mirror,
+            progress=err.print if ask else spinner.update,  # no spinner over copier's prompts
+        )
+    except ZgError as error:
+        raise fail(error) from None
+    finally:
+        spinner.stop()
+    versions = f"{result.from_version} to {result.to_version}"
+    out.print(f"[bold green]Updated[/] {result.path} from {versions}")
+    for name in result.changed:
+        out.print(f"  changed {name}")
+    for note in result.notes:
+        out.print(f"[yellow]note:[/] {note}")
+    out.print("Review with `git diff`, then commit.")
 
 
 @app.command()

@@ -19,6 +19,11 @@ def template_root() -> Path:
     checkout = _PACKAGE_DIR.parents[1]
     if (checkout / "copier.yml").is_file() and (checkout / "template").is_dir():
         return checkout
+    return bundled_template()
+
+
+def bundled_template() -> Path:
+    """The template copied into the wheel (a plain folder, not a git checkout)."""
     return _PACKAGE_DIR / "_template"
 
 

@@ -1,5 +1,6 @@
 """Render a Space from the template: the Python API behind `zgscaffold new`."""
 
+import os
 import re
 import shutil
 import tempfile
@@ -12,8 +13,9 @@ from typing import Any
 import copier
 
 from zgscaffold import lock
+from zgscaffold import source as origin
 from zgscaffold.errors import BadInput, RenderFailed, ZgError
-from zgscaffold.paths import template_root
+from zgscaffold.paths import bundled_template, template_root
 
 Progress = Callable[[str], None]
 
@@ -66,12 +68,15 @@ def new_space(
     lock_deps: bool = True,
     template: str | None = None,
     vcs_ref: str | None = None,
+    template_url: str | None = None,
     progress: Progress | None = None,
 ) -> RenderResult:
     """Render, lock and export a Space into `dest`, or leave nothing behind.
 
     Everything happens in a scratch folder beside `dest`, which is moved into
-    place only once complete.
+    place only once complete. `template_url` (or ZGSCAFFOLD_TEMPLATE_URL) is the
+    git source written into the answers file for `copier update`; a render of
+    the bundled template records the canonical one and this release's tag.
     """
     dest = Path(dest).absolute()
     check_destination(dest)
@@ -84,8 +89,9 @@ def new_space(
         vcs_ref = "HEAD"  # a checkout renders its working tree, not its newest tag
     try:
         step("Rendering the template")
-        answers = _copy(source, scratch, data or {}, defaults, vcs_ref)
-        notes = []
+        data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
+        answers = _copy(source, scratch, data, defaults, vcs_ref)
+        notes = _record_source(scratch, source, template_url)
         if lock_deps:
             python = lock.find_python(answers["python_version"])
             step(f"Locking dependencies with uv (Python {answers['python_version']})")
@@ -100,3 +106,19 @@ def new_space(
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
+
+
+def _record_source(space: Path, src: str, template_url: str | None) -> list[str]:
+    """Make the answers file name a git source `copier update` can reach."""
+    recorded = origin.read_answers(space)
+    explicit = template_url or os.environ.get(origin.TEMPLATE_URL_ENV)
+    if "_commit" in recorded and not explicit:
+        return []  # copier recorded a git checkout and its tag itself
+    if explicit or Path(src).resolve() == bundled_template().resolve():
+        url = origin.template_url(template_url)
+        origin.record_source(space, url, recorded.get("_commit") or origin.release_ref())
+        return []
+    return [
+        f"the template {src} is not a git repository, so `copier update` cannot update this "
+        f"Space; render from a git clone or pass --template-url to record one"
+    ]
