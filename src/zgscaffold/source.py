@@ -97,18 +97,20 @@ def mirrored(recorded: str | None, mirror: str | None) -> Iterator[None]:
     if not mirror or not recorded:
         yield
         return
+    from plumbum import local  # copier runs git through plumbum, which copies the environment
+
     target = _git_url(as_source(mirror))
-    saved = {key: os.environ.get(key) for key in ("GIT_CONFIG_COUNT",)}
-    index = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    index = int(local.env.get("GIT_CONFIG_COUNT", "0") or 0)
     added = {
         "GIT_CONFIG_COUNT": str(index + 1),
         f"GIT_CONFIG_KEY_{index}": f"url.{target}.insteadOf",
         f"GIT_CONFIG_VALUE_{index}": _git_url(recorded),
     }
-    saved.update({key: os.environ.get(key) for key in added})
+    saved = {key: os.environ.get(key) for key in added}
     os.environ.update(added)
     try:
-        yield
+        with local.env(**added):
+            yield
     finally:
         for key, value in saved.items():
             if value is None:

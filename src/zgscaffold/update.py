@@ -111,23 +111,16 @@ def _rehearse(
     with tempfile.TemporaryDirectory(prefix="zgscaffold-rehearsal-") as scratch:
         while True:
             try:
-                with copier.Worker(
-                    src_path=src,
-                    dst_path=Path(scratch) / "space",
+                worker = copier.run_copy(
+                    src,
+                    Path(scratch) / "space",
                     data=data,
                     defaults=True,
                     pretend=True,
                     quiet=True,
                     vcs_ref=vcs_ref,
                     unsafe=False,
-                ) as worker:
-                    worker.run_copy()
-                    version = str(worker.template.commit or worker.template.version)
-                    kept = {
-                        key: value
-                        for key, value in worker.answers.user.items()
-                        if key not in worker.answers.hidden
-                    }
+                )
             except ValueError as error:
                 match = _FAILED_KEY.match(str(error).splitlines()[0])
                 if not match or match.group(1) not in data:
@@ -135,6 +128,13 @@ def _rehearse(
                 refused[match.group(1)] = match.group(2)
                 del data[match.group(1)]
                 continue
+            # Both were read while the template was checked out (copier caches them).
+            version = str(worker.template.commit or worker.template.version)
+            kept = {
+                key: value
+                for key, value in worker.answers.user.items()
+                if key not in worker.answers.hidden
+            }
             return version, kept, refused
 
 
