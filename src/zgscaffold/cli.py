@@ -202,6 +202,10 @@ def update(
 
     ask = not defaults and sys.stdin.isatty()
     spinner = Spinner()
+
+    def note(message: str) -> None:
+        err.print(message, markup=False, highlight=False)
+
     try:
         result = update_space(
             path,
@@ -210,7 +214,7 @@ def update(
             lock_deps=not no_lock,
             vcs_ref=vcs_ref,
             mirror=mirror,
-            progress=err.print if ask else spinner.update,  # no spinner over copier's prompts
+            progress=note if ask else spinner.update,  # no spinner over copier's prompts
         )
     except ZgError as error:
         raise fail(error) from None

@@ -1,5 +1,6 @@
 """`copier update` and `zgscaffold update` bring a release's rules and keep the owner's edits."""
 
+import io
 import os
 import shlex
 import subprocess
@@ -232,3 +233,35 @@ def test_data_must_be_key_value(owned):
     result = zg_update(owned, "--no-lock", "--data", "torch_version")
     assert result.exit_code == 2
     assert "--data 'torch_version' is not KEY=VALUE" in result.output
+
+
+def test_on_a_terminal_only_the_refused_and_new_questions_are_asked(owned):
+    import pexpect
+
+    child = pexpect.spawn(
+        str(Path(sys.executable).with_name("zgscaffold")),
+        ["update", str(owned), "--no-lock", "--vcs-ref", "v0.3.0"],
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 200),
+    )
+    child.logfile_read = transcript = io.StringIO()
+    child.expect("torch_version 2.11.0 is no longer allowed")
+    asked = []
+    while True:
+        index = child.expect(["Updated", r"embedded in other sites\?", r"Which torch release\?"])
+        if index == 0:
+            break
+        asked.append(index)
+        child.sendline("")  # take the default
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert set(asked) == {1, 2}  # disable_embedding (new) and torch_version (refused)
+    for kept in ("Which kind of app", "Which model", "Which Python"):
+        assert kept not in transcript.getvalue()  # recorded answers are not asked again
+    answers = answers_of(owned)
+    assert answers["torch_version"] == "2.12.0"
+    assert answers["disable_embedding"] is False
+    assert answers["task"] == "text-generation"
