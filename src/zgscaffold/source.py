@@ -32,13 +32,17 @@ def release_ref() -> str:
     return f"v{__version__}"
 
 
+def is_url(location: str) -> bool:
+    return bool(_URL.match(location))
+
+
 def as_source(location: str) -> str:
     """A git URL as given; a plain path made absolute (copier resolves relative ones
     against the folder it runs in, which differs at update time)."""
     location = location.strip()
     if not location:
         raise BadInput("the template URL is empty: give a git URL or the path of a git clone")
-    if _URL.match(location):
+    if is_url(location):
         return location
     return str(Path(location).expanduser().absolute())
 

@@ -66,7 +66,10 @@ def parse_data(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _git(space: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=space, capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=space, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise BadInput("git is not installed: install git, which copier needs to update") from None
     if result.returncode != 0:
         raise RenderFailed(f"git {args[0]} failed in {space}: {result.stderr.strip()}")
     return result.stdout
@@ -76,11 +79,12 @@ def _check_space(space: Path) -> dict[str, Any]:
     if not space.is_dir():
         raise BadInput(f"{space} is not a folder: give the path of a Space made by zgscaffold")
     answers = source.read_answers(space)
-    inside = subprocess.run(
-        ["git", "rev-parse", "--is-inside-work-tree"], cwd=space, capture_output=True, text=True
-    )
-    if inside.stdout.strip() != "true":
-        raise BadInput(f"{space} is not in a git repository: `git init` and commit it, then update")
+    try:
+        _git(space, "rev-parse", "--is-inside-work-tree")
+    except RenderFailed:
+        raise BadInput(
+            f"{space} is not in a git repository: `git init` and commit it, then update"
+        ) from None
     if _git(space, "status", "--porcelain", "--", ".").strip():
         raise BadInput(f"{space} has uncommitted changes: commit or stash them, then update")
     if not answers.get("_src_path") or not answers.get("_commit"):
@@ -88,6 +92,13 @@ def _check_space(space: Path) -> dict[str, Any]:
             f"{space / source.ANSWERS_FILE} records no template git source and tag "
             f"(_src_path, _commit): add them, e.g. _src_path: {source.template_url()} "
             f"and _commit: {source.release_ref()}, commit, then update"
+        )
+    src = str(answers["_src_path"])
+    if not source.is_url(src) and not Path(src).expanduser().is_absolute():
+        raise BadInput(
+            f"{space / source.ANSWERS_FILE} records the relative template path _src_path: {src}, "
+            f"which copier resolves against the folder it runs in: write an absolute path or a "
+            f"git URL, commit, then update"
         )
     return answers
 

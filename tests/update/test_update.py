@@ -227,6 +227,19 @@ def test_update_refuses_what_it_cannot_update(owned, tmp_path):
         update_space(plain, lock_deps=False)
     result = zg_update(tmp_path / "missing")
     assert result.exit_code == 2 and "is not a folder" in result.output
+    (plain / ".copier-answers.yml").write_text((owned / ".copier-answers.yml").read_text())
+    with pytest.raises(BadInput, match="is not in a git repository: `git init` and commit it"):
+        update_space(plain, lock_deps=False)
+
+
+def test_a_relative_template_path_is_refused(owned):
+    answers = owned / ".copier-answers.yml"
+    text = answers.read_text()
+    recorded = answers_of(owned)["_src_path"]
+    answers.write_text(text.replace(f"_src_path: {recorded}", "_src_path: ../zgscaffold"))
+    commit_all(owned, "A relative source")
+    with pytest.raises(BadInput, match=r"records the relative template path _src_path: \.\./zgs"):
+        update_space(owned, lock_deps=False)
 
 
 def test_data_must_be_key_value(owned):
