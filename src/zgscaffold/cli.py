@@ -101,6 +101,9 @@ def new(
         bool, typer.Option("--no-lock", help="Render offline; lock and export later.")
     ] = False,
     name: Annotated[str | None, typer.Option(help="Space name on the Hub.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Hub user or org of the Space (README duplicate badge).")
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the card and the app.")] = None,
     description: Annotated[str | None, typer.Option(help="One-line short_description.")] = None,
     emoji: Annotated[str | None, typer.Option(help="Emoji of the Space card.")] = None,
@@ -129,10 +132,15 @@ def new(
     template_url: Annotated[
         str | None, typer.Option(help="Git source to record for `copier update` (fork, mirror).")
     ] = None,
+    github_actions: Annotated[
+        bool | None,
+        typer.Option(help="Add a workflow that checks and syncs the Space to the Hub."),
+    ] = None,
 ) -> None:
     """Create a ZeroGPU Space in PATH."""
     data = _answers(
         space_name=name,
+        hub_owner=owner,
         space_title=title,
         short_description=description,
         emoji=emoji,
@@ -147,6 +155,7 @@ def new(
         python_version=python,
         cuda_packages=cuda_package,
         torch_version=torch,
+        github_actions=github_actions,
     )
     from zgscaffold.render import new_space  # imports copier, which is slow to load
 
