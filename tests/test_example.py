@@ -20,7 +20,9 @@ def test_example_equals_a_fresh_render(tmp_path, facts):
     kept = example_dir(facts, REPO)
     fresh = render_example(tmp_path / kept.name, facts)
     kept_files, fresh_files = tree(kept), tree(fresh)
-    assert sorted(kept_files) == sorted(fresh_files), "re-render: uv run python -m zgscaffold.example"
+    assert sorted(kept_files) == sorted(fresh_files), (
+        "re-render: uv run python -m zgscaffold.example"
+    )
     for name, content in fresh_files.items():
         assert kept_files[name] == content, f"{name} drifted; re-render it"
 

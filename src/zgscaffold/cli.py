@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__, listing, lock, wheels
+from zgscaffold import __version__, listing, lock, publish, wheels
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
 
@@ -293,6 +293,30 @@ def wheels_command(
         "Cells without a recorded listing offer nothing; maintainers refresh the listing "
         "with `zgscaffold wheels --refresh`."
     )
+
+
+@app.command("publish")
+def publish_command(
+    path: Annotated[Path, typer.Argument(help="The Space folder.")] = Path("."),
+    space: Annotated[str, typer.Option(help="OWNER/NAME of the Space on the Hub.")] = ...,
+    private: Annotated[bool, typer.Option("--private", help="Create it private.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Publish despite check errors.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; no network.")] = False,
+) -> None:
+    """Check a Space, create it on the Hub (ZeroGPU where allowed) and upload it."""
+    try:
+        if dry_run:
+            out.print(publish.describe(publish.plan(path, space, private=private)))
+            return
+        with err.status("Publishing", spinner="dots") as status:
+            done = publish.publish(
+                path, space, private=private, force=force, progress=status.update
+            )
+    except ZgError as error:
+        raise fail(error) from None
+    for line in done.check_errors + done.notes:
+        out.print(f"[yellow]note:[/] {line}", highlight=False)
+    out.print(f"[bold green]Published[/] {done.url}", highlight=False)
 
 
 def main() -> None:
