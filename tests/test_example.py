@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from conftest import REPO
 
+from zgscaffold import source
 from zgscaffold.example import ANSWERS_FILE, example_dir, render_example
 
 
@@ -34,7 +35,7 @@ def test_example_is_the_template_space(facts):
     assert answers["space_name"] == name
     assert answers["hub_owner"] == owner
     assert answers["_src_path"] == facts.data["hub"]["template_repo"]
-    assert "_commit" not in answers
+    assert answers["_commit"] == source.release_ref()
     assert answers["github_actions"] is False
     assert not (kept / "uv.lock").exists()
     duplicate = facts.data["hub"]["duplicate"].format(space=f"{owner}/{name}")

@@ -24,30 +24,40 @@ def example_dir(facts: Facts, root: Path | None = None) -> Path:
     return (root or template_root()) / "examples" / name
 
 
-def normalize_answers(text: str, facts: Facts) -> str:
-    """Pin the two answers that depend on where and when the render ran.
-
-    `_src_path` (the checkout's absolute path) becomes the public template
-    repository; `_commit` (the checkout's HEAD, which changes with every
-    commit, including the one that updates this example) is dropped.
-    """
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("_commit:"):
-            continue
-        if line.startswith("_src_path:"):
-            line = f"_src_path: {facts.data['hub']['template_repo']}\n"
-        lines.append(line)
-    return "".join(lines)
+# What the wheel bundles as its template (pyproject's force-include).
+TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
 
 
 def render_example(dest: Path, facts: Facts | None = None) -> Path:
-    """Render the example Space into `dest` (which must not exist or be empty)."""
+    """Render the example Space into `dest` (which must not exist or be empty).
+
+    It is rendered as the released package renders: from a plain copy of the
+    template (not a git checkout, whose path and HEAD would end up in the
+    answers file and the pre-commit config), recording facts
+    `hub.template_repo` and the release tag `v<version>` as the source, so a
+    Space created from the template Space can `zgscaffold update`.
+    """
     facts = facts or load_facts()
     owner = facts.data["hub"]["template_space"].split("/")[0]
-    result = new_space(dest, {"hub_owner": owner}, defaults=True, lock_deps=False)
-    answers = result.path / ANSWERS_FILE
-    answers.write_text(normalize_answers(answers.read_text(encoding="utf-8"), facts), "utf-8")
+    root = template_root()
+    with tempfile.TemporaryDirectory() as scratch:
+        plain = Path(scratch) / "template"
+        plain.mkdir()
+        for part in TEMPLATE_PARTS:
+            if (root / part).is_dir():
+                shutil.copytree(
+                    root / part, plain / part, ignore=shutil.ignore_patterns("__pycache__")
+                )
+            else:
+                shutil.copy2(root / part, plain / part)
+        result = new_space(
+            dest,
+            {"hub_owner": owner},
+            defaults=True,
+            lock_deps=False,
+            template=str(plain),
+            template_url=facts.data["hub"]["template_repo"],
+        )
     return result.path
 
 
