@@ -3,11 +3,12 @@ and README buttons built from the facts' Hub settings."""
 
 import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
 
+REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 RULE_SECTIONS = [
     "## What",

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import yaml
-from conftest import REPO
 
 from zgscaffold import source
 from zgscaffold.example import ANSWERS_FILE, example_dir, render_example
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -3,9 +3,9 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import REPO
 from hub_server import FakeHub, HubServer
 from typer.testing import CliRunner
 
@@ -13,8 +13,10 @@ from zgscaffold import publish
 from zgscaffold.cli import app
 from zgscaffold.errors import BadInput
 from zgscaffold.example import example_dir
+from zgscaffold.facts import load_facts
 
 runner = CliRunner()
+REPO = Path(__file__).resolve().parents[1]
 TOKEN = "hf_test_0123456789abcdefSECRET"
 
 
@@ -55,15 +57,11 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
-SPACE_FILES = [
-    ".copier-answers.yml",
-    ".gitattributes",
-    ".gitignore",
-    "README.md",
-    "app.py",
-    "pyproject.toml",
-    "requirements.txt",
-]
+SPACE_FILES = sorted(  # every file of the rendered Space, and nothing else
+    p.relative_to(example_dir(load_facts(), REPO)).as_posix()
+    for p in example_dir(load_facts(), REPO).rglob("*")
+    if p.is_file()
+)
 
 
 def test_dry_run_prints_the_plan_and_sends_nothing(space, tmp_path):
