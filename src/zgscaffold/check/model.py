@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 
 
 class Severity(IntEnum):
@@ -93,6 +94,7 @@ class Finding:
     column: int
     message: str
     fix: Fix | None = field(default=None, compare=False)
+    file: Path | None = field(default=None, compare=False, repr=False)  # for --fix
 
     @property
     def rule(self) -> Rule:

@@ -1,0 +1,116 @@
+"""`check_paths`: run every enabled rule over Spaces and files; the checker's Python API."""
+
+import dataclasses
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from zgscaffold.check.config_rules import ConfigRules
+from zgscaffold.check.model import RULES, Finding
+from zgscaffold.check.pyscope import ModuleInfo, analyze
+from zgscaffold.check.python_rules import PythonRules, cuda_uses
+from zgscaffold.check.settings import Settings, enabled, space_settings, validate_codes
+from zgscaffold.check.space import Space, TextFile, read_file, read_space
+from zgscaffold.check.suppress import is_suppressed
+from zgscaffold.errors import BadInput
+from zgscaffold.facts import Facts, load_facts
+
+
+def conflict_markers(file: TextFile) -> Iterator[Finding]:
+    """ZG901: `<<<<<<< `, then `=======`, then `>>>>>>> ` lines left by a merge."""
+    if "<<<<<<< " not in file.text:
+        return
+    start = middle = None
+    for number, line in enumerate(file.text.splitlines(), start=1):
+        if line.startswith("<<<<<<< "):
+            start, middle = number, None
+        elif line.startswith("=======") and start is not None:
+            middle = number
+        elif line.startswith(">>>>>>> ") and start is not None and middle is not None:
+            yield Finding(
+                "ZG901", file.name, start, 1,
+                f"conflict markers left from a merge (lines {start}-{number}): keep the right "
+                f"side, delete the markers",
+            )
+            start = middle = None
+
+
+def _space_findings(space: Space, facts: Facts, settings: Settings) -> Iterator[Finding]:
+    yield from space.problems
+    yield from settings.problems
+    yield from ConfigRules(space, facts).run()
+    infos = [analyze(module) for module in space.modules]
+    qualified = {
+        f"{info.mod.module}.{name}" for info in infos for gpu in info.gpu for name in gpu.names
+    }
+    sizes = facts.data["hardware"]["sizes"]
+    factors = {size: int(value["factor"]) for size, value in sizes.items()}
+    default_size = str(facts.data["hardware"]["default_size"])
+    for info in infos:
+        info.gpu_qualified = qualified
+        yield from PythonRules(info, settings.duration_cap, factors, default_size).run()
+    yield from _zg208(infos)
+    for file in space.text_files:
+        yield from conflict_markers(file)
+
+
+def _zg208(infos: list[ModuleInfo]) -> Iterator[Finding]:
+    if not infos or any(info.gpu for info in infos):
+        return
+    for info in infos:
+        for node in cuda_uses(info):
+            yield Finding(
+                "ZG208", info.name, node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
+                "this Space uses CUDA but no function has @spaces.GPU: decorate the function "
+                "that runs the model with @spaces.GPU(duration=...)",
+            )
+            return
+
+
+def _read(path: Path, base: Path) -> Space:
+    if not os.path.lexists(path):
+        raise BadInput(f"{path}: no such file or folder: give a Space folder or a file in it")
+    if path.is_dir():
+        return read_space(path, base)
+    return read_file(path)
+
+
+def check_paths(
+    paths: Iterable[Path | str],
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    *,
+    facts: Facts | None = None,
+) -> list[Finding]:
+    """Findings of every enabled rule over Space folders and single files, sorted.
+
+    `select`/`ignore` take codes or prefixes (ZG3, ZG301, ALL) and override the
+    `[tool.zgscaffold]` settings of each Space. Raises BadInput for a missing
+    path or an unknown code.
+    """
+    facts = facts or load_facts()
+    cli_select = tuple(validate_codes(list(select or []), "--select"))
+    cli_ignore = tuple(validate_codes(list(ignore or []), "--ignore"))
+    base = Path.cwd()
+    findings: list[Finding] = []
+    for raw in paths:
+        path = Path(raw)
+        space = _read(path, base)
+        settings = space_settings(
+            space.pyproject_data, facts.duration_cap, space.pyproject.name if space.pyproject
+            else "pyproject.toml"
+        )
+        chosen = cli_select or settings.select
+        dropped = settings.ignore + cli_ignore
+        files = {file.name: file for file in space.text_files}
+        if space.readme is not None:
+            files[space.readme.name] = space.readme
+        for finding in _space_findings(space, facts, settings):
+            if finding.code not in RULES or not enabled(finding.code, chosen, dropped):
+                continue
+            file = files.get(finding.path)
+            if file is not None and is_suppressed(finding, file.lines):
+                continue
+            findings.append(dataclasses.replace(finding, file=file.path if file else None))
+    unique = {(f.code, f.path, f.line, f.column, f.message): f for f in findings}
+    return sorted(unique.values(), key=Finding.sort_key)
