@@ -238,6 +238,46 @@ def update(
     out.print("Review with `git diff`, then commit.")
 
 
+class Format(StrEnum):
+    human = "human"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Space folders or files (default: .).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these codes or prefixes (ZG3, ZG301, ALL).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.human,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes.")] = False,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit 1 on findings of this severity or above.")
+    ] = FailOn.error,
+) -> None:
+    """Find ZeroGPU rule violations (ZG101...) in Spaces without running them."""
+    from zgscaffold.check import command
+
+    try:
+        code = command.run(
+            paths or [Path(".")], select, ignore, output_format.value, fix, fail_on.value, out
+        )
+    except ZgError as error:
+        raise fail(error) from None
+    raise typer.Exit(code)
+
+
 @app.command()
 def tasks() -> None:
     """List the task types, their default models and durations."""

@@ -212,12 +212,25 @@ def conflicted_files(space: Path) -> list[str]:
 
 
 def run_checks(space: Path) -> list[str]:
-    """Hook point: run `zgscaffold check` on the updated Space; returns notes to show.
+    """Run `zgscaffold check` on the updated Space: warnings come back as notes.
 
-    The checker (src/zgscaffold/check/) has not landed yet. When it does, call
-    it here: return its findings as notes, or raise ZgError when it finds errors.
+    Raises ZgError naming each error finding (the update is written; the owner
+    fixes those before committing).
     """
-    return []
+    from zgscaffold.check import Severity, check_paths
+
+    findings = check_paths([space])
+    lines = [
+        f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+        for finding in findings
+    ]
+    errors = [line for line, f in zip(lines, findings, strict=True) if f.severity >= Severity.error]
+    if errors:
+        raise ZgError(
+            f"the updated Space breaks {len(errors)} ZeroGPU rule(s): " + "; ".join(errors)
+            + " (fix them, run `zgscaffold check`, then commit)"
+        )
+    return lines
 
 
 def update_space(

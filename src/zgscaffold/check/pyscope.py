@@ -43,15 +43,16 @@ def walk_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
 
 def walk_module_scope(tree: ast.Module) -> Iterator[ast.AST]:
     """Code that runs at import: module statements and class bodies, not function bodies."""
-    stack: list[ast.AST] = list(tree.body)
+    stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
         yield node
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                stack.extend(child.decorator_list if not isinstance(child, ast.Lambda) else [])
-                if not isinstance(child, ast.Lambda):
-                    stack.extend(d for d in child.args.defaults + child.args.kw_defaults if d)
+            if isinstance(child, ast.Lambda):
+                continue
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                stack.extend(child.decorator_list)
+                stack.extend(d for d in [*child.args.defaults, *child.args.kw_defaults] if d)
                 continue
             stack.append(child)
 
