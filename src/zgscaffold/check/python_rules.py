@@ -461,9 +461,15 @@ class PythonRules:
                 return None
         return None
 
-    def _duration_callable(self, node: ast.expr) -> FunctionNode | ast.Lambda | None:
+    def _duration_callable(
+        self, node: ast.expr, gpu: GpuFunction
+    ) -> FunctionNode | ast.Lambda | None:
         if isinstance(node, ast.Lambda):
             return node
+        if isinstance(node, ast.Name) and gpu.cls is not None:
+            for method in self.info.methods.get(node.id, []):
+                if method.lineno < gpu.node.lineno:  # defined earlier in the class body
+                    return method
         if isinstance(node, ast.Name):
             if node.id in self.info.functions:
                 return self.info.functions[node.id]
@@ -497,7 +503,7 @@ class PythonRules:
             )
             return
         seconds = self.fold(duration)
-        callable_ = None if isinstance(seconds, (int, float)) else self._duration_callable(duration)
+        callable_ = None if isinstance(seconds, (int, float)) else self._duration_callable(duration, gpu)
         if callable_ is not None:
             returns = [
                 n.value for n in (walk_scope(callable_.body) if isinstance(callable_, (
