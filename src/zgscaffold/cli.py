@@ -260,7 +260,9 @@ def check(
         list[str] | None, typer.Option(help="Only these codes or prefixes (ZG3, ZG301, ALL).")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these codes or prefixes.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.human,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="Output format.")
+    ] = Format.human,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes.")] = False,
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 on findings of this severity or above.")

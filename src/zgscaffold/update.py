@@ -227,7 +227,8 @@ def run_checks(space: Path) -> list[str]:
     errors = [line for line, f in zip(lines, findings, strict=True) if f.severity >= Severity.error]
     if errors:
         raise ZgError(
-            f"the updated Space breaks {len(errors)} ZeroGPU rule(s): " + "; ".join(errors)
+            f"the updated Space breaks {len(errors)} ZeroGPU rule(s): "
+            + "; ".join(errors)
             + " (fix them, run `zgscaffold check`, then commit)"
         )
     return lines

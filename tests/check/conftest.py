@@ -1,4 +1,4 @@
-"""Shared helpers for the checker tests."""
+"""Fixtures of the checker tests."""
 
 from collections.abc import Callable
 from pathlib import Path

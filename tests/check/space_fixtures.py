@@ -1,5 +1,6 @@
 """Fixture Spaces for the checker tests: a Space that obeys every rule, and edits of it."""
 
+import importlib.util
 import textwrap
 from pathlib import Path
 
@@ -117,3 +118,13 @@ def write_space(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def root_conftest():
+    """tests/conftest.py by path (`from conftest import` would find this file)."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("zgscaffold_tests_conftest", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

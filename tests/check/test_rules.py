@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from space_fixtures import APP, good_files
@@ -45,11 +44,11 @@ def _vars(facts: Facts) -> dict[str, str]:
         "torch": torch,
         "torch_mm": ".".join(torch.split(".")[:2]),
         "cp": "cp" + python.replace(".", ""),
-        "other_cp": "cp" + [p for p in facts.supported_python if p != python][0].replace(".", ""),
+        "other_cp": "cp" + next(p for p in facts.supported_python if p != python).replace(".", ""),
     }
 
 
-HEAD = '''\
+HEAD = """\
 import gradio as gr
 import spaces
 import torch
@@ -57,58 +56,110 @@ from transformers import AutoModelForCausalLM
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 model = AutoModelForCausalLM.from_pretrained("org/model").to(device)
-'''
+"""
 
-WHEEL = "flash_attn @ https://example.org/w/flash_attn-2.8.3+cu12torch{torch_mm}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"  # noqa: E501
+WHEEL = "flash_attn @ https://example.org/w/flash_attn-2.8.3+cu12torch{torch_mm}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"
 
 VIOLATIONS = [
     Case("ZG101", sub("README.md", 'python_version: "', 'xx: "'), "README.md", 8),
-    Case("ZG102", sub("README.md", 'python_version: "', 'python_version: "3.9'), "README.md",
-         "python_version"),
+    Case(
+        "ZG102",
+        sub("README.md", 'python_version: "', 'python_version: "3.9'),
+        "README.md",
+        "python_version",
+    ),
     Case("ZG103", add("requirements.txt", "spaces\n"), "requirements.txt", "spaces"),
     Case("ZG104", add("requirements.txt", "gradio>=4\n"), "requirements.txt", "gradio"),
-    Case("ZG104", sub("pyproject.toml", '"gradio==', '"gradio>=4,!='), "pyproject.toml",
-         "gradio"),
+    Case("ZG104", sub("pyproject.toml", '"gradio==', '"gradio>=4,!='), "pyproject.toml", "gradio"),
     Case("ZG105", sub("README.md", "sdk: gradio", "sdk: docker"), "README.md", "sdk: docker"),
-    Case("ZG106", sub("requirements.txt", "torch==", "torch==1.13.1 ; python_version<'3'\n#"),
-         "requirements.txt", "torch==1.13.1"),
-    Case("ZG106", sub("pyproject.toml", '"torch==', '"torch<2,>=1.0",\n#'),
-         "pyproject.toml", "torch<2"),
+    Case(
+        "ZG106",
+        sub("requirements.txt", "torch==", "torch==1.13.1 ; python_version<'3'\n#"),
+        "requirements.txt",
+        "torch==1.13.1",
+    ),
+    Case(
+        "ZG106",
+        sub("pyproject.toml", '"torch==', '"torch<2,>=1.0",\n#'),
+        "pyproject.toml",
+        "torch<2",
+    ),
     Case("ZG107", add("requirements.txt", "flash-attn>=2\n"), "requirements.txt", "flash-attn"),
-    Case("ZG108", add("requirements.txt", WHEEL.replace("{cp}", "{other_cp}")),
-         "requirements.txt", "flash_attn"),
-    Case("ZG109", add("requirements.txt", WHEEL.replace("torch{torch_mm}", "torch1.0")),
-         "requirements.txt", "flash_attn"),
+    Case(
+        "ZG108",
+        add("requirements.txt", WHEEL.replace("{cp}", "{other_cp}")),
+        "requirements.txt",
+        "flash_attn",
+    ),
+    Case(
+        "ZG109",
+        add("requirements.txt", WHEEL.replace("torch{torch_mm}", "torch1.0")),
+        "requirements.txt",
+        "flash_attn",
+    ),
     Case("ZG110", add("requirements.txt", "torchvision\n"), "requirements.txt", "torchvision"),
-    Case("ZG110", add("requirements.txt", "torchaudio==0.0.1\n"), "requirements.txt",
-         "torchaudio"),
-    Case("ZG111", sub("pyproject.toml", '    "spaces",\n', ""), "pyproject.toml",
-         "dependencies"),
+    Case("ZG110", add("requirements.txt", "torchaudio==0.0.1\n"), "requirements.txt", "torchaudio"),
+    Case("ZG111", sub("pyproject.toml", '    "spaces",\n', ""), "pyproject.toml", "dependencies"),
     Case("ZG112", sub("README.md", "sdk_version:", "sdkversion:"), "README.md", "sdk: gradio"),
-    Case("ZG113", add("requirements.txt", "huggingface_hub>=1.0\n"), "requirements.txt",
-         "huggingface_hub", ("ALL",)),
-    Case("ZG201", sub("app.py", "import spaces\n",
-                      "try:  # expect\n    import spaces\nexcept ImportError:\n"
-                      "    class spaces:\n        GPU = staticmethod(lambda f=None, **k: f)\n"),
-         "app.py", "# expect"),
-    Case("ZG202", add("app.py", "model = torch.compile(model)  # expect\n"), "app.py",
-         "# expect"),
-    Case("ZG202", app(HEAD + "\n@torch.compile  # expect\ndef f(x):\n    return x\n"),
-         "app.py", "# expect"),
-    Case("ZG203", app(HEAD + '''
+    Case(
+        "ZG113",
+        add("requirements.txt", "huggingface_hub>=1.0\n"),
+        "requirements.txt",
+        "huggingface_hub",
+        ("ALL",),
+    ),
+    Case(
+        "ZG201",
+        sub(
+            "app.py",
+            "import spaces\n",
+            "try:  # expect\n    import spaces\nexcept ImportError:\n"
+            "    class spaces:\n        GPU = staticmethod(lambda f=None, **k: f)\n",
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case("ZG202", add("app.py", "model = torch.compile(model)  # expect\n"), "app.py", "# expect"),
+    Case(
+        "ZG202",
+        app(HEAD + "\n@torch.compile  # expect\ndef f(x):\n    return x\n"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG203",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def run(text):
     pipe = AutoModelForCausalLM.from_pretrained("org/other")  # expect
     return str(pipe)
-'''), "app.py", "# expect"),
-    Case("ZG203", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG203",
+        app(
+            HEAD
+            + """
 from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def load():
     return AutoModelForCausalLM.from_pretrained("org/other")  # expect
-'''), "app.py", "# expect"),
-    Case("ZG203", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG203",
+        app(
+            HEAD
+            + """
 other = None
 
 def get():
@@ -116,23 +167,53 @@ def get():
     if other is None:
         other = AutoModelForCausalLM.from_pretrained("org/other")  # expect
     return other
-'''), "app.py", "# expect"),
-    Case("ZG204", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG204",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def run(text):
     model.to(device)  # expect
     return text
-'''), "app.py", "# expect"),
-    Case("ZG205", sub("app.py", 'device = torch.device("cuda" if torch.cuda.is_available() else '
-                      '"cpu")', 'device = torch.device("cuda")  # expect'), "app.py", "# expect"),
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG205",
+        sub(
+            "app.py",
+            'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")',
+            'device = torch.device("cuda")  # expect',
+        ),
+        "app.py",
+        "# expect",
+    ),
     Case("ZG205", add("app.py", "x = torch.zeros(3).cuda()  # expect\n"), "app.py", "# expect"),
-    Case("ZG206", add("app.py", "if torch.cuda.is_available():  # expect\n    model.half()\n"),
-         "app.py", "# expect"),
+    Case(
+        "ZG206",
+        add("app.py", "if torch.cuda.is_available():  # expect\n    model.half()\n"),
+        "app.py",
+        "# expect",
+    ),
     Case("ZG207", add("app.py", 'generate("warm up", 4)  # expect\n'), "app.py", "# expect"),
-    Case("ZG207", add("app.py", "with torch.no_grad():\n    model.generate(max_new_tokens=1)"
-                      "  # expect\n"), "app.py", "# expect"),
+    Case(
+        "ZG207",
+        add("app.py", "with torch.no_grad():\n    model.generate(max_new_tokens=1)  # expect\n"),
+        "app.py",
+        "# expect",
+    ),
     Case("ZG207", add("app.py", "torch.cuda.synchronize()  # expect\n"), "app.py", "# expect"),
-    Case("ZG208", app('''import gradio as gr
+    Case(
+        "ZG208",
+        app("""import gradio as gr
 import torch
 
 model = torch.nn.Linear(2, 2).to("cuda")  # expect
@@ -143,31 +224,71 @@ def run(x):
 
 
 gr.Interface(run, "text", "text").launch()
-'''), "app.py", "# expect", ("ZG208",)),
-    Case("ZG301", sub("app.py", "@spaces.GPU(duration=30)", "@spaces.GPU  # expect"), "app.py",
-         "# expect"),
-    Case("ZG301", app('''from spaces import GPU as gpu
+"""),
+        "app.py",
+        "# expect",
+        ("ZG208",),
+    ),
+    Case(
+        "ZG301",
+        sub("app.py", "@spaces.GPU(duration=30)", "@spaces.GPU  # expect"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG301",
+        app("""from spaces import GPU as gpu
 
 @gpu()  # expect
 def run(x):
     return x
-'''), "app.py", "# expect"),
-    Case("ZG302", sub("app.py", "@spaces.GPU(duration=30)",
-                      "@spaces.GPU(duration=100, size='xlarge')  # expect"), "app.py", "# expect"),
-    Case("ZG302", app('''import spaces as sp
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG302",
+        sub(
+            "app.py",
+            "@spaces.GPU(duration=30)",
+            "@spaces.GPU(duration=100, size='xlarge')  # expect",
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG302",
+        app("""import spaces as sp
 
 LIMIT = 60 * 5
 
 @sp.GPU(duration=LIMIT)  # expect
 def run(x):
     return x
-'''), "app.py", "# expect"),
-    Case("ZG303", sub("app.py", "@spaces.GPU(duration=30)",
-                      "@spaces.GPU(duration=30, size='xlarge')  # expect"), "app.py", "# expect",
-         ("ZG303",)),
-    Case("ZG304", sub("app.py", "def estimate(prompt: str, tokens: int)",
-                      "def estimate(prompt: str)"), "app.py", "@spaces.GPU(duration=estimate)"),
-    Case("ZG304", app('''import spaces
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG303",
+        sub(
+            "app.py",
+            "@spaces.GPU(duration=30)",
+            "@spaces.GPU(duration=30, size='xlarge')  # expect",
+        ),
+        "app.py",
+        "# expect",
+        ("ZG303",),
+    ),
+    Case(
+        "ZG304",
+        sub("app.py", "def estimate(prompt: str, tokens: int)", "def estimate(prompt: str)"),
+        "app.py",
+        "@spaces.GPU(duration=estimate)",
+    ),
+    Case(
+        "ZG304",
+        app("""import spaces
 
 class Chat:
     def budget(self, message, history, extra):
@@ -176,44 +297,106 @@ class Chat:
     @spaces.GPU(duration=budget)  # expect
     def reply(self, message, history):
         return message
-'''), "app.py", "# expect"),
-    Case("ZG401", sub("app.py", "    return tokenizer.decode(output[0].cpu(), skip_special_tokens="
-                      "True)", "    return output  # expect"), "app.py", "# expect"),
-    Case("ZG401", app(HEAD + '''
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG401",
+        sub(
+            "app.py",
+            "    return tokenizer.decode(output[0].cpu(), skip_special_tokens=True)",
+            "    return output  # expect",
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG401",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def embed(text):
     hidden = torch.ones(3, device=device)
     yield hidden.float()  # expect
-'''), "app.py", "# expect"),
-    Case("ZG402", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG402",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 async def run(text):  # expect
     return text
-'''), "app.py", "# expect"),
-    Case("ZG403", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG403",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def run(text):
     return lambda: text  # expect
-'''), "app.py", "# expect"),
-    Case("ZG403", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG403",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def run(fn):
     return str(fn())
 
 print(run(lambda: 1))  # expect
-'''), "app.py", "# expect"),
-    Case("ZG404", lambda files, facts: {"app.py": files["app.py"].replace(
-        "        history = history + [text]", "        history.append(text)  # expect").replace(
-        "yield text, history", "yield text")}, "app.py", "# expect"),
-    Case("ZG501", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG404",
+        lambda files, facts: {
+            "app.py": files["app.py"]
+            .replace("        history = history + [text]", "        history.append(text)  # expect")
+            .replace("yield text, history", "yield text")
+        },
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG501",
+        app(
+            HEAD
+            + """
 CACHE = {}
 
 @spaces.GPU(duration=10)
 def run(text):
     CACHE[text] = 1  # expect
     return text
-'''), "app.py", "# expect"),
-    Case("ZG501", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG501",
+        app(
+            HEAD
+            + """
 calls = 0
 
 def count(text):
@@ -222,8 +405,16 @@ def count(text):
     return str(calls)
 
 gr.Interface(count, "text", "text")
-'''), "app.py", "# expect"),
-    Case("ZG502", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG502",
+        app(
+            HEAD
+            + """
 from PIL import Image
 
 @spaces.GPU(duration=10)
@@ -231,8 +422,16 @@ def draw(text):
     image = Image.new("RGB", (8, 8))
     image.save("output.png")  # expect
     return "output.png"
-'''), "app.py", "# expect"),
-    Case("ZG502", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG502",
+        app(
+            HEAD
+            + """
 def log(text):
     with open("log.txt", "a") as handle:  # expect
         handle.write(text)
@@ -241,16 +440,32 @@ def log(text):
 with gr.Blocks() as demo:
     box = gr.Textbox()
     box.submit(log, box, box)
-'''), "app.py", "# expect"),
-    Case("ZG601", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG601",
+        app(
+            HEAD
+            + """
 @spaces.GPU(duration=10)
 def step(x):
     return str(x)
 
 def run_all(items):
     return [step(item) for item in items]  # expect
-'''), "app.py", "# expect"),
-    Case("ZG601", app(HEAD + '''
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG601",
+        app(
+            HEAD
+            + """
 class Runner:
     @spaces.GPU(duration=10)
     def step(self, x):
@@ -261,12 +476,26 @@ class Runner:
         for item in items:
             out.append(self.step(item))  # expect
         return out
-'''), "app.py", "# expect"),
-    Case("ZG701", sub("app.py", "cache_examples=True,", "run_on_click=True,  # expect"),
-         "app.py", "# expect"),
-    Case("ZG702", sub("app.py", 'cache_mode="lazy")', 'cache_mode="eager")  # expect'), "app.py",
-         "# expect"),
-    Case("ZG702", app('''import gradio
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG701",
+        sub("app.py", "cache_examples=True,", "run_on_click=True,  # expect"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG702",
+        sub("app.py", 'cache_mode="lazy")', 'cache_mode="eager")  # expect'),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG702",
+        app("""import gradio
 import spaces
 
 @spaces.GPU(duration=10)
@@ -275,12 +504,27 @@ def run(x):
 
 demo = gradio.ChatInterface(run, examples=["a"], cache_examples=True,
                             cache_mode="eager")  # expect
-'''), "app.py", "# expect"),
-    Case("ZG901", sub("app.py", "import tempfile\n",
-                      "<<<<<<< before updating\nimport tempfile\n=======\nimport os\n"
-                      ">>>>>>> after updating\n"), "app.py", "<<<<<<<"),
-    Case("ZG901", add("README.md", "<<<<<<< ours\nA\n=======\nB\n>>>>>>> theirs\n"),
-         "README.md", "<<<<<<<"),
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG901",
+        sub(
+            "app.py",
+            "import tempfile\n",
+            "<<<<<<< before updating\nimport tempfile\n=======\nimport os\n"
+            ">>>>>>> after updating\n",
+        ),
+        "app.py",
+        "<<<<<<<",
+    ),
+    Case(
+        "ZG901",
+        add("README.md", "<<<<<<< ours\nA\n=======\nB\n>>>>>>> theirs\n"),
+        "README.md",
+        "<<<<<<<",
+    ),
 ]
 
 
@@ -317,7 +561,7 @@ def test_obeying_space_has_no_findings(make_space, facts: Facts) -> None:
 
 
 OBEYING = {
-    "class-based handler, spaces alias, method duration": '''\
+    "class-based handler, spaces alias, method duration": """\
 import gradio as gr
 import spaces as sp
 import torch
@@ -338,8 +582,8 @@ class Transcriber:
 
 transcriber = Transcriber()
 gr.Interface(transcriber, [gr.Audio(type="filepath"), "text"], "text").launch()
-''',
-    "Interface app, from spaces import GPU, wrapped function, device via if-statement": '''\
+""",
+    "Interface app, from spaces import GPU, wrapped function, device via if-statement": """\
 import tempfile
 
 import gradio as gr
@@ -364,8 +608,8 @@ def paint(prompt: str, steps: int) -> str:
 paint_on_gpu = GPU(duration=lambda prompt, steps: 10 + steps)(paint)
 demo = gr.Interface(paint_on_gpu, ["text", gr.Slider(1, 50)], gr.Image(type="filepath"),
                     examples=[["a cat", 4]], cache_examples=True, cache_mode="lazy")
-''',
-    "ChatInterface streaming generator that yields its state": '''\
+""",
+    "ChatInterface streaming generator that yields its state": """\
 from threading import Thread
 
 import gradio as gr
@@ -392,7 +636,7 @@ def chat(message: str, history: list[dict], notes: list[str]):
 
 demo = gr.ChatInterface(chat, additional_inputs=[gr.State([])],
                         additional_outputs=[gr.State()])
-''',
+""",
 }
 
 
@@ -415,9 +659,7 @@ def test_config_shapes_that_obey(make_space, facts: Facts) -> None:
         f"flash_attn @ https://example.org/flash_attn-2.8.3+cu12torch"
         f"{'.'.join(torch.split('.')[:2])}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"
     )
-    pyproject = good_files(facts)["pyproject.toml"].replace(
-        facts.supported_torch[-1], torch
-    )
+    pyproject = good_files(facts)["pyproject.toml"].replace(facts.supported_torch[-1], torch)
     space = make_space({"requirements.txt": requirements, "pyproject.toml": pyproject})
     assert check_paths([space], select=["ALL"], facts=facts) == []
 
@@ -425,7 +667,9 @@ def test_config_shapes_that_obey(make_space, facts: Facts) -> None:
 def test_imported_modules_of_the_space_are_checked(make_space, facts: Facts) -> None:
     space = make_space(
         {
-            "app.py": APP.replace("import tempfile\n", "import tempfile\n\nfrom lib.gpu import run\n"),
+            "app.py": APP.replace(
+                "import tempfile\n", "import tempfile\n\nfrom lib.gpu import run\n"
+            ),
             "lib/__init__.py": "",
             "lib/gpu.py": "import spaces\n\n\n@spaces.GPU\ndef run(x):\n    return x\n",
             "unused.py": "import spaces\n\n\n@spaces.GPU\ndef other(x):\n    return x\n",

@@ -62,7 +62,10 @@ class ConfigRules:
         supported = self.facts.supported_python
         if not front.data:
             yield Finding(
-                "ZG105", name, 1, 1,
+                "ZG105",
+                name,
+                1,
+                1,
                 "README.md has no frontmatter: add one with `sdk: gradio` to run on ZeroGPU",
             )
             return
@@ -70,16 +73,23 @@ class ConfigRules:
         if sdk != "gradio":
             line = front.key_lines.get("sdk", 1)
             yield Finding(
-                "ZG105", name, line, 1,
-                f"`sdk: {sdk}` cannot use ZeroGPU: set `sdk: gradio`" if sdk
+                "ZG105",
+                name,
+                line,
+                1,
+                f"`sdk: {sdk}` cannot use ZeroGPU: set `sdk: gradio`"
+                if sdk
                 else "frontmatter has no `sdk`: set `sdk: gradio`",
             )
         if "python_version" not in front.data:
             yield Finding(
-                "ZG101", name, max(front.end_line, 1), 1,
+                "ZG101",
+                name,
+                max(front.end_line, 1),
+                1,
                 f"frontmatter does not pin `python_version` (the runtime default is "
                 f"{self.facts.data['python']['runtime_default']}): add "
-                f"`python_version: \"{self.facts.data['python']['default']}\"`",
+                f'`python_version: "{self.facts.data["python"]["default"]}"`',
                 fix=self._python_fix(),
             )
         else:
@@ -87,15 +97,21 @@ class ConfigRules:
             minor = _minor(value)
             if minor not in supported:
                 yield Finding(
-                    "ZG102", name, front.key_lines.get("python_version", 1), 1,
+                    "ZG102",
+                    name,
+                    front.key_lines.get("python_version", 1),
+                    1,
                     f"python_version {value!r} is not supported on ZeroGPU: use one of "
                     + ", ".join(f'"{v}"' for v in supported),
                 )
         if sdk == "gradio" and not front.data.get("sdk_version"):
             yield Finding(
-                "ZG112", name, front.key_lines.get("sdk", max(front.end_line, 1)), 1,
+                "ZG112",
+                name,
+                front.key_lines.get("sdk", max(front.end_line, 1)),
+                1,
                 f"frontmatter has no `sdk_version`: add `sdk_version: "
-                f"\"{self.facts.sdk_version}\"` so the Gradio release is fixed",
+                f'"{self.facts.sdk_version}"` so the Gradio release is fixed',
             )
 
     def _python_fix(self) -> Fix | None:
@@ -127,7 +143,10 @@ class ConfigRules:
         if "spaces" in by_name:
             req = by_name["spaces"]
             yield Finding(
-                "ZG103", name, req.line, 1,
+                "ZG103",
+                name,
+                req.line,
+                1,
                 "`spaces` is installed by the platform: remove it from requirements.txt "
                 "(keep it in pyproject.toml)",
                 fix=self._drop(req, "spaces"),
@@ -135,14 +154,20 @@ class ConfigRules:
         if "gradio" in by_name:
             req = by_name["gradio"]
             yield Finding(
-                "ZG104", name, req.line, 1,
+                "ZG104",
+                name,
+                req.line,
+                1,
                 "`gradio` comes from README's `sdk_version`: remove it from requirements.txt",
                 fix=self._drop(req, "gradio"),
             )
         hub = by_name.get("huggingface-hub")
         if hub is not None and not hub.annotated and not hub.comment:
             yield Finding(
-                "ZG113", name, hub.line, 1,
+                "ZG113",
+                name,
+                hub.line,
+                1,
                 "`huggingface_hub` is installed with gradio: remove it, or say why on the line",
             )
         yield from self._torch_pins(self.requirements, name)
@@ -150,7 +175,10 @@ class ConfigRules:
         for req in self.requirements:
             if req.name in cuda_names and req.url is None and req.name != "xformers":
                 yield Finding(
-                    "ZG107", name, req.line, 1,
+                    "ZG107",
+                    name,
+                    req.line,
+                    1,
                     f"`{req.name}` ships only an sdist that cannot build on ZeroGPU: use a "
                     f"prebuilt wheel URL (`zgscaffold wheels`) or the `kernels` package",
                 )
@@ -167,7 +195,10 @@ class ConfigRules:
                 continue
             if not any(spec.contains(v, prereleases=True) for v in supported):
                 yield Finding(
-                    "ZG106", name, req.line, 1,
+                    "ZG106",
+                    name,
+                    req.line,
+                    1,
                     f"torch{spec} allows no ZeroGPU-supported release: pin torch== one of "
                     + ", ".join(supported),
                 )
@@ -218,7 +249,10 @@ class ConfigRules:
                         ok = True
                 if not ok:
                     yield Finding(
-                        "ZG108", name, req.line, 1,
+                        "ZG108",
+                        name,
+                        req.line,
+                        1,
                         f"wheel {wheel} is built for {parts[-3]}, not Python {python}: use the "
                         f"cp{major}{minor} build (`zgscaffold wheels`) or change python_version",
                     )
@@ -227,13 +261,19 @@ class ConfigRules:
                 continue
             if torch_pin is None:
                 yield Finding(
-                    "ZG109", name, req.line, 1,
+                    "ZG109",
+                    name,
+                    req.line,
+                    1,
                     f"wheel {wheel} is built for torch {built_for}: pin `torch=={built_for}.*` "
                     f"explicitly (a supported release) in requirements.txt",
                 )
             elif _torch_minor(torch_pin) != built_for:
                 yield Finding(
-                    "ZG109", name, req.line, 1,
+                    "ZG109",
+                    name,
+                    req.line,
+                    1,
                     f"wheel {wheel} is built for torch {built_for}, but torch=={torch_pin} is "
                     f"pinned: use the wheel built for torch {_torch_minor(torch_pin)}",
                 )
@@ -253,7 +293,10 @@ class ConfigRules:
             if have is None or (want is not None and have.split("+", 1)[0] != want):
                 release = f"=={want}" if want else f" to the release built for torch {pin}"
                 yield Finding(
-                    "ZG110", name, req.line, 1,
+                    "ZG110",
+                    name,
+                    req.line,
+                    1,
                     f"torch=={pin} is pinned: pin {sidecar}{release}",
                 )
 
@@ -281,7 +324,10 @@ class ConfigRules:
         uv_managed = self.space.has_uv_lock or "uv" in (data.get("tool") or {})
         if uv_managed and "spaces" not in names:
             yield Finding(
-                "ZG111", file.name, _line_of(file.text, "dependencies"), 1,
+                "ZG111",
+                file.name,
+                _line_of(file.text, "dependencies"),
+                1,
                 "add `spaces` to [project] dependencies so uv co-resolves it (the export "
                 "leaves it out of requirements.txt)",
             )
@@ -297,7 +343,10 @@ class ConfigRules:
                 equal = False
             if not equal:
                 yield Finding(
-                    "ZG104", file.name, gradio.line, 1,
+                    "ZG104",
+                    file.name,
+                    gradio.line,
+                    1,
                     f"pyproject's gradio{gradio.requirement.specifier} differs from README's "
                     f"sdk_version {sdk_version}: pin `gradio=={sdk_version}`",
                 )

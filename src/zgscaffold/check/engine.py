@@ -28,7 +28,10 @@ def conflict_markers(file: TextFile) -> Iterator[Finding]:
             middle = number
         elif line.startswith(">>>>>>> ") and start is not None and middle is not None:
             yield Finding(
-                "ZG901", file.name, start, 1,
+                "ZG901",
+                file.name,
+                start,
+                1,
                 f"conflict markers left from a merge (lines {start}-{number}): keep the right "
                 f"side, delete the markers",
             )
@@ -60,7 +63,10 @@ def _zg208(infos: list[ModuleInfo]) -> Iterator[Finding]:
     for info in infos:
         for node in cuda_uses(info):
             yield Finding(
-                "ZG208", info.name, node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
+                "ZG208",
+                info.name,
+                node.lineno,
+                node.col_offset + 1,  # type: ignore[attr-defined]
                 "this Space uses CUDA but no function has @spaces.GPU: decorate the function "
                 "that runs the model with @spaces.GPU(duration=...)",
             )
@@ -97,8 +103,9 @@ def check_paths(
         path = Path(raw)
         space = _read(path, base)
         settings = space_settings(
-            space.pyproject_data, facts.duration_cap, space.pyproject.name if space.pyproject
-            else "pyproject.toml"
+            space.pyproject_data,
+            facts.duration_cap,
+            space.pyproject.name if space.pyproject else "pyproject.toml",
         )
         chosen = cli_select or settings.select
         dropped = settings.ignore + cli_ignore

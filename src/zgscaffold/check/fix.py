@@ -41,7 +41,9 @@ def _write(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise ZgError(f"{path}: could not write the fix ({error.strerror}): check permissions")
+        raise ZgError(
+            f"{path}: could not write the fix ({error.strerror}): check permissions"
+        ) from None
 
 
 def fix_paths(

@@ -26,7 +26,7 @@ class Rule:
     default: bool = True  # False: opt-in with --select
 
 
-E, W, I = Severity.error, Severity.warning, Severity.info
+E, W, INFO = Severity.error, Severity.warning, Severity.info
 
 RULES: dict[str, Rule] = {
     rule.code: rule
@@ -43,7 +43,7 @@ RULES: dict[str, Rule] = {
         Rule("ZG110", W, "torchvision/torchaudio/torchcodec are pinned to torch's release"),
         Rule("ZG111", W, "a uv-managed Space declares `spaces` in pyproject.toml"),
         Rule("ZG112", W, "`sdk_version` is set"),
-        Rule("ZG113", I, "`huggingface_hub` is not listed in requirements.txt without reason"),
+        Rule("ZG113", INFO, "`huggingface_hub` is not listed in requirements.txt without reason"),
         Rule("ZG201", W, "`import spaces` is unconditional (no try/except ImportError stand-in)"),
         Rule("ZG202", E, "no `torch.compile`; use AoTI (`spaces.aoti_*`)"),
         Rule("ZG203", W, "models load eagerly at module scope, not lazily in a handler"),
@@ -54,7 +54,7 @@ RULES: dict[str, Rule] = {
         Rule("ZG208", E, "a Space that uses CUDA has at least one @spaces.GPU function"),
         Rule("ZG301", W, "every @spaces.GPU declares `duration`"),
         Rule("ZG302", W, "duration x size factor stays within the per-call cap"),
-        Rule("ZG303", I, '`size="xlarge"` only where memory or compute needs it', default=False),
+        Rule("ZG303", INFO, '`size="xlarge"` only where memory or compute needs it', default=False),
         Rule("ZG304", E, "a duration callable accepts the decorated function's parameters"),
         Rule("ZG401", E, "a @spaces.GPU function never returns a CUDA tensor"),
         Rule("ZG402", E, "@spaces.GPU is not applied to `async def`"),

@@ -23,8 +23,11 @@ def summary(findings: list[Finding]) -> str:
     if not findings:
         return "No ZeroGPU rule violations found."
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
-    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}"
-             for s in sorted(Severity, reverse=True) if counts[s]]
+    parts = [
+        f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}"
+        for s in sorted(Severity, reverse=True)
+        if counts[s]
+    ]
     files = len({f.path for f in findings})
     fixable = sum(1 for f in findings if f.fix is not None)
     text = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) "

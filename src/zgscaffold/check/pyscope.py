@@ -10,11 +10,43 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 GPU = "spaces.GPU"
 # Gradio event listeners whose first argument (or fn=) is a handler.
 EVENTS = {
-    "click", "submit", "change", "input", "upload", "select", "release", "stream", "load",
-    "then", "success", "failure", "tick", "like", "clear", "blur", "focus", "key_up", "play",
-    "pause", "stop", "end", "edit", "retry", "undo", "copy", "delete", "apply", "expand",
-    "collapse", "double_click", "start_recording", "stop_recording", "pause_recording",
-    "option_select", "example_select", "unload",
+    "click",
+    "submit",
+    "change",
+    "input",
+    "upload",
+    "select",
+    "release",
+    "stream",
+    "load",
+    "then",
+    "success",
+    "failure",
+    "tick",
+    "like",
+    "clear",
+    "blur",
+    "focus",
+    "key_up",
+    "play",
+    "pause",
+    "stop",
+    "end",
+    "edit",
+    "retry",
+    "undo",
+    "copy",
+    "delete",
+    "apply",
+    "expand",
+    "collapse",
+    "double_click",
+    "start_recording",
+    "stop_recording",
+    "pause_recording",
+    "option_select",
+    "example_select",
+    "unload",
 }
 INTERFACES = {"gradio.Interface", "gradio.ChatInterface"}
 
@@ -37,7 +69,9 @@ def walk_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            if not isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+            ):
                 stack.append(child)
 
 
@@ -123,11 +157,13 @@ class ModuleInfo:
         func = call.func
         if isinstance(func, ast.Name) and func.id in self.gpu_names():
             return True
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id in ("self", "cls") and any(
-                g.cls is not None and func.attr in g.names for g in self.gpu
-            ):
-                return True
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+            and any(g.cls is not None and func.attr in g.names for g in self.gpu)
+        ):
+            return True
         return (self.resolve(func) or "") in self.gpu_qualified
 
     def function_named(self, node: ast.expr) -> FunctionNode | None:
@@ -204,7 +240,9 @@ def _register_gpu(info: ModuleInfo, node: FunctionNode, cls: str | None) -> None
         if info.is_gpu_decorator(decorator):
             call = decorator if isinstance(decorator, ast.Call) else None
             info.gpu.append(
-                GpuFunction(node, call, decorator.lineno, decorator.col_offset + 1, {node.name}, cls)
+                GpuFunction(
+                    node, call, decorator.lineno, decorator.col_offset + 1, {node.name}, cls
+                )
             )
             return
 

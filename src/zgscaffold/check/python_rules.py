@@ -18,31 +18,102 @@ from zgscaffold.check.pyscope import (
 CUDA_STRING = re.compile(r"^cuda(:\d+)?$")
 FIXED_PATH = re.compile(r"^[\w./\\ -]*\.[A-Za-z0-9]{1,5}$")
 CUDA_KERNELS = {
-    "synchronize", "empty_cache", "mem_get_info", "memory_allocated", "max_memory_allocated",
-    "reset_peak_memory_stats", "set_device", "current_device", "init", "get_device_properties",
-    "memory_reserved", "ipc_collect",
+    "synchronize",
+    "empty_cache",
+    "mem_get_info",
+    "memory_allocated",
+    "max_memory_allocated",
+    "reset_peak_memory_stats",
+    "set_device",
+    "current_device",
+    "init",
+    "get_device_properties",
+    "memory_reserved",
+    "ipc_collect",
 }
 INFERENCE_METHODS = {"generate", "forward"}
 MUTATORS = {
-    "append", "extend", "insert", "update", "setdefault", "pop", "popitem", "clear", "add",
-    "remove", "discard", "appendleft", "extendleft", "sort", "reverse",
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "clear",
+    "add",
+    "remove",
+    "discard",
+    "appendleft",
+    "extendleft",
+    "sort",
+    "reverse",
 }
 MUTABLE_FACTORIES = {
-    "dict", "list", "set", "collections.defaultdict", "collections.OrderedDict",
-    "collections.deque", "collections.Counter", "defaultdict", "OrderedDict", "deque", "Counter",
+    "dict",
+    "list",
+    "set",
+    "collections.defaultdict",
+    "collections.OrderedDict",
+    "collections.deque",
+    "collections.Counter",
+    "defaultdict",
+    "OrderedDict",
+    "deque",
+    "Counter",
 }
-WRITE_METHODS = {"save", "savefig", "to_csv", "to_parquet", "write_videofile", "export", "to_file",
-                 "write_text", "write_bytes", "to_wav"}
+WRITE_METHODS = {
+    "save",
+    "savefig",
+    "to_csv",
+    "to_parquet",
+    "write_videofile",
+    "export",
+    "to_file",
+    "write_text",
+    "write_bytes",
+    "to_wav",
+}
 WRITE_FUNCTIONS = {
-    "soundfile.write", "scipy.io.wavfile.write", "torchaudio.save", "imageio.imwrite",
-    "imageio.v3.imwrite", "imageio.mimsave", "cv2.imwrite", "numpy.save", "numpy.savez",
-    "torch.save", "diffusers.utils.export_to_video", "diffusers.utils.export_to_gif",
-    "export_to_video", "export_to_gif", "shutil.copy", "shutil.copyfile", "shutil.move",
+    "soundfile.write",
+    "scipy.io.wavfile.write",
+    "torchaudio.save",
+    "imageio.imwrite",
+    "imageio.v3.imwrite",
+    "imageio.mimsave",
+    "cv2.imwrite",
+    "numpy.save",
+    "numpy.savez",
+    "torch.save",
+    "diffusers.utils.export_to_video",
+    "diffusers.utils.export_to_gif",
+    "export_to_video",
+    "export_to_gif",
+    "shutil.copy",
+    "shutil.copyfile",
+    "shutil.move",
 }
-PATH_KEYWORDS = {"file", "filename", "fp", "path", "output_path", "output_video_path", "fname",
-                 "output_gif_path", "dst"}
-UNPICKLABLE = {"open", "io.open", "threading.Lock", "threading.RLock", "threading.Thread",
-               "sqlite3.connect", "socket.socket", "multiprocessing.Lock"}
+PATH_KEYWORDS = {
+    "file",
+    "filename",
+    "fp",
+    "path",
+    "output_path",
+    "output_video_path",
+    "fname",
+    "output_gif_path",
+    "dst",
+}
+UNPICKLABLE = {
+    "open",
+    "io.open",
+    "threading.Lock",
+    "threading.RLock",
+    "threading.Thread",
+    "sqlite3.connect",
+    "socket.socket",
+    "multiprocessing.Lock",
+}
 LOADERS = {"transformers.pipeline", "diffusers.DiffusionPipeline.from_pretrained"}
 
 
@@ -131,8 +202,9 @@ def _is_generator(function: FunctionNode) -> bool:
 
 
 class PythonRules:
-    def __init__(self, info: ModuleInfo, duration_cap: int, size_factors: dict[str, int],
-                 default_size: str) -> None:
+    def __init__(
+        self, info: ModuleInfo, duration_cap: int, size_factors: dict[str, int], default_size: str
+    ) -> None:
         self.info = info
         self.name = info.name
         self.cap = duration_cap
@@ -142,8 +214,12 @@ class PythonRules:
 
     def finding(self, code: str, node: ast.AST, message: str, fix: Fix | None = None) -> Finding:
         return Finding(
-            code, self.name, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
-            message, fix,
+            code,
+            self.name,
+            getattr(node, "lineno", 1),
+            getattr(node, "col_offset", 0) + 1,
+            message,
+            fix,
         )
 
     def run(self) -> Iterator[Finding]:
@@ -165,7 +241,8 @@ class PythonRules:
             if not isinstance(node, ast.Try):
                 continue
             imports = [
-                stmt for stmt in node.body
+                stmt
+                for stmt in node.body
                 if isinstance(stmt, (ast.Import, ast.ImportFrom))
                 and any(
                     (a.name if isinstance(stmt, ast.Import) else stmt.module or "").split(".")[0]
@@ -182,8 +259,10 @@ class PythonRules:
                 else:
                     for exc in ast.walk(handler.type):
                         catches.append(dotted(exc) or "")
-            if not any(c in ("", "ImportError", "ModuleNotFoundError", "Exception",
-                             "BaseException") for c in catches):
+            if not any(
+                c in ("", "ImportError", "ModuleNotFoundError", "Exception", "BaseException")
+                for c in catches
+            ):
                 continue
             fix = None
             only_imports = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in node.body)
@@ -196,7 +275,8 @@ class PythonRules:
                     (Edit(node.lineno, node.end_lineno, text),),
                 )
             yield self.finding(
-                "ZG201", node,
+                "ZG201",
+                node,
                 "`import spaces` is wrapped in try/except with a stand-in: import it plainly "
                 "(off ZeroGPU, spaces.GPU is already a no-op)",
                 fix,
@@ -211,7 +291,8 @@ class PythonRules:
                     target = decorator.func if isinstance(decorator, ast.Call) else decorator
                     if info.resolve(target) == "torch.compile":
                         yield self.finding(
-                            "ZG202", decorator,
+                            "ZG202",
+                            decorator,
                             "torch.compile is not supported on ZeroGPU: compile ahead of time "
                             "with spaces.aoti_capture/aoti_compile/aoti_apply",
                         )
@@ -219,7 +300,8 @@ class PythonRules:
                 continue
             if info.resolve(node.func) == "torch.compile":
                 yield self.finding(
-                    "ZG202", node,
+                    "ZG202",
+                    node,
                     "torch.compile is not supported on ZeroGPU: compile ahead of time with "
                     "spaces.aoti_capture/aoti_compile/aoti_apply",
                 )
@@ -227,7 +309,8 @@ class PythonRules:
                 for argument in [*node.args, *(k.value for k in node.keywords)]:
                     if self._unpicklable(argument, None):
                         yield self.finding(
-                            "ZG403", argument,
+                            "ZG403",
+                            argument,
                             "this argument cannot be pickled to the GPU process: pass plain "
                             "data (str, numbers, numpy, PIL) instead",
                         )
@@ -256,8 +339,9 @@ class PythonRules:
 
     def zg203_lazy_loading(self) -> Iterator[Finding]:
         info = self.info
-        functions = [n for n in ast.walk(info.tree) if isinstance(n, (ast.FunctionDef,
-                                                                        ast.AsyncFunctionDef))]
+        functions = [
+            n for n in ast.walk(info.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
         handlers = {id(h) for h in info.handlers}
         for function in functions:
             cached = any(
@@ -273,12 +357,18 @@ class PythonRules:
                         lazy_global = True
             if id(function) not in handlers and not cached and not lazy_global:
                 continue
-            why = ("in a cached loader" if cached else "behind `global ...; if ... is None`"
-                   if lazy_global else "inside a handler")
+            why = (
+                "in a cached loader"
+                if cached
+                else "behind `global ...; if ... is None`"
+                if lazy_global
+                else "inside a handler"
+            )
             for node in function_body(function):
                 if isinstance(node, ast.Call) and self._loads_model(node):
                     yield self.finding(
-                        "ZG203", node,
+                        "ZG203",
+                        node,
                         f"the model loads lazily {why}: load it once at module scope so "
                         f"ZeroGPU can pack the weights at start-up",
                     )
@@ -303,11 +393,15 @@ class PythonRules:
                 if isinstance(node, ast.Call) and _is_device_move(node):
                     assert isinstance(node.func, ast.Attribute)
                     receiver = node.func.value
-                    if (isinstance(receiver, ast.Name) and receiver.id not in local
-                            and receiver.id in info.module_values):
+                    if (
+                        isinstance(receiver, ast.Name)
+                        and receiver.id not in local
+                        and receiver.id in info.module_values
+                    ):
                         moved.add(id(node))
                         yield self.finding(
-                            "ZG204", node,
+                            "ZG204",
+                            node,
                             f"`{receiver.id}` is moved to the GPU inside @spaces.GPU: call "
                             f"`.to(device)` once at module scope",
                         )
@@ -316,22 +410,29 @@ class PythonRules:
                 if info.resolve(node.func) == "torch.cuda.is_available":
                     if not self._device_selection(node):
                         yield self.finding(
-                            "ZG206", node,
+                            "ZG206",
+                            node,
                             "torch.cuda.is_available() is always True on ZeroGPU: use it only "
                             "to choose the device, and branch on `device.type` elsewhere",
                         )
                     continue
-                if (isinstance(node.func, ast.Attribute) and node.func.attr == "cuda"
-                        and not node.args and id(node) not in moved
-                        and not self._in_idiom(node)):
+                if (
+                    isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "cuda"
+                    and not node.args
+                    and id(node) not in moved
+                    and not self._in_idiom(node)
+                ):
                     yield self.finding(
-                        "ZG205", node,
+                        "ZG205",
+                        node,
                         "`.cuda()` hard-codes CUDA (a duplicate on CPU hardware breaks): use "
                         "`.to(device)` with device chosen by torch.cuda.is_available()",
                     )
             if _is_cuda_string(node) and self._is_device_use(node) and not self._in_idiom(node):
                 yield self.finding(
-                    "ZG205", node,
+                    "ZG205",
+                    node,
                     'hard-coded "cuda" device: use `device = torch.device("cuda" if '
                     'torch.cuda.is_available() else "cpu")` and pass `device`',
                 )
@@ -345,18 +446,19 @@ class PythonRules:
             return (isinstance(func, ast.Attribute) and func.attr == "to") or (
                 self.info.resolve(func) in ("torch.device", "torch.cuda.device")
             )
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
-            return True
-        return False
+        return isinstance(parent, (ast.Assign, ast.AnnAssign))
 
     def _in_idiom(self, node: ast.AST) -> bool:
         """Inside `x if torch.cuda.is_available() else y` or an `if is_available():` branch."""
         current = node
         while current in self.info.parents:
             parent = self.info.parents[current]
-            if isinstance(parent, (ast.IfExp, ast.If)) and current is not parent.test:
-                if self._tests_availability(parent.test):
-                    return True
+            if (
+                isinstance(parent, (ast.IfExp, ast.If))
+                and current is not parent.test
+                and self._tests_availability(parent.test)
+            ):
+                return True
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
                 return False
             current = parent
@@ -425,7 +527,8 @@ class PythonRules:
                 what = f"`{resolved}()` touches CUDA at module scope"
             if what:
                 yield self.finding(
-                    "ZG207", node,
+                    "ZG207",
+                    node,
                     f"{what}, where no GPU is attached: run it inside a @spaces.GPU function",
                 )
 
@@ -476,8 +579,10 @@ class PythonRules:
             values = self.info.module_values.get(node.id, [])
             if len(values) == 1 and isinstance(values[0], ast.Lambda):
                 return values[0]
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
-            node.value.id in ("self", "cls")
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id in ("self", "cls"))
         ):
             methods = self.info.methods.get(node.attr)
             return methods[0] if methods else None
@@ -490,40 +595,54 @@ class PythonRules:
         size = self.fold(size_node) if size_node is not None else self.default_size
         if size_node is not None and size == "xlarge":
             yield self.finding(
-                "ZG303", size_node,
+                "ZG303",
+                size_node,
                 'size="xlarge" costs 2x quota and queues longer: use it only when the model '
                 "needs more than a large slice",
             )
         factor = self.factors.get(size, None) if isinstance(size, str) else None
         if duration is None:
             yield self.finding(
-                "ZG301", anchor,
+                "ZG301",
+                anchor,
                 f"@spaces.GPU on `{gpu.node.name}` declares no duration (default 60 s): add "
                 f"duration=<worst-case seconds> or a duration callable",
             )
             return
         seconds = self.fold(duration)
-        callable_ = None if isinstance(seconds, (int, float)) else self._duration_callable(duration, gpu)
+        callable_ = (
+            None if isinstance(seconds, (int, float)) else self._duration_callable(duration, gpu)
+        )
         if callable_ is not None:
-            returns = [
-                n.value for n in (walk_scope(callable_.body) if isinstance(callable_, (
-                    ast.FunctionDef, ast.AsyncFunctionDef)) else [])
-                if isinstance(n, ast.Return)
-            ] if not isinstance(callable_, ast.Lambda) else [callable_.body]
+            returns = (
+                [
+                    n.value
+                    for n in (
+                        walk_scope(callable_.body)
+                        if isinstance(callable_, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        else []
+                    )
+                    if isinstance(n, ast.Return)
+                ]
+                if not isinstance(callable_, ast.Lambda)
+                else [callable_.body]
+            )
             folded = [self.fold(r) for r in returns]
             if folded and all(isinstance(v, (int, float)) for v in folded):
                 seconds = max(folded)  # type: ignore[type-var]
             yield from self._zg304(gpu, callable_, duration)
         if isinstance(seconds, (int, float)) and factor is not None and seconds * factor > self.cap:
             yield self.finding(
-                "ZG302", duration,
+                "ZG302",
+                duration,
                 f"duration {seconds:g} s x size factor {factor} exceeds the {self.cap} s per-call "
                 f"cap: lower it to {self.cap // factor} s or less (or set [tool.zgscaffold] "
                 f"duration-cap)",
             )
 
-    def _zg304(self, gpu: GpuFunction, callable_: FunctionNode | ast.Lambda,
-               node: ast.expr) -> Iterator[Finding]:
+    def _zg304(
+        self, gpu: GpuFunction, callable_: FunctionNode | ast.Lambda, node: ast.expr
+    ) -> Iterator[Finding]:
         fn_pos, fn_kw = _parameters(gpu.node)
         cb_pos, cb_kw = _parameters(callable_)
         bound_method = isinstance(node, ast.Attribute)
@@ -546,7 +665,8 @@ class PythonRules:
         if problems:
             name = getattr(callable_, "name", "the lambda")
             yield self.finding(
-                "ZG304", node,
+                "ZG304",
+                node,
                 f"duration callable `{name}` {'; '.join(problems)}: give it the signature of "
                 f"`{gpu.node.name}` (it is called with the same arguments)",
             )
@@ -561,8 +681,13 @@ class PythonRules:
                         found.setdefault(target.id, []).append(node)
         return found
 
-    def _cuda_value(self, node: ast.AST | None, assigned: dict[str, list[ast.Assign]],
-                    before: int, depth: int = 0) -> bool:
+    def _cuda_value(
+        self,
+        node: ast.AST | None,
+        assigned: dict[str, list[ast.Assign]],
+        before: int,
+        depth: int = 0,
+    ) -> bool:
         if node is None or depth > 6:
             return False
         if isinstance(node, (ast.Tuple, ast.List)):
@@ -580,13 +705,31 @@ class PythonRules:
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute):
-                if func.attr in ("cpu", "numpy", "tolist", "item", "decode", "batch_decode",
-                                 "detach_cpu", "save", "postprocess"):
+                if func.attr in (
+                    "cpu",
+                    "numpy",
+                    "tolist",
+                    "item",
+                    "decode",
+                    "batch_decode",
+                    "detach_cpu",
+                    "save",
+                    "postprocess",
+                ):
                     return False
                 if _is_device_move(node) or func.attr == "generate":
                     return True
-                if func.attr in ("detach", "float", "half", "squeeze", "unsqueeze", "clone",
-                                 "contiguous", "permute", "to"):
+                if func.attr in (
+                    "detach",
+                    "float",
+                    "half",
+                    "squeeze",
+                    "unsqueeze",
+                    "clone",
+                    "contiguous",
+                    "permute",
+                    "to",
+                ):
                     return self._cuda_value(func.value, assigned, before, depth + 1)
             resolved = self.info.resolve(func) or ""
             if resolved.startswith("torch.") and any(
@@ -599,7 +742,8 @@ class PythonRules:
         function = gpu.node
         if isinstance(function, ast.AsyncFunctionDef):
             yield self.finding(
-                "ZG402", function,
+                "ZG402",
+                function,
                 f"@spaces.GPU cannot decorate `async def {function.name}` (NotImplementedError on "
                 f"ZeroGPU): make it a plain def",
             )
@@ -609,13 +753,15 @@ class PythonRules:
                 continue
             if self._cuda_value(node.value, assigned, node.lineno):
                 yield self.finding(
-                    "ZG401", node,
+                    "ZG401",
+                    node,
                     f"`{function.name}` returns a CUDA tensor, which the main process cannot "
                     f"unpickle: return `.cpu()`, numpy, PIL, str or a file path",
                 )
             elif self._unpicklable(node.value, function):
                 yield self.finding(
-                    "ZG403", node,
+                    "ZG403",
+                    node,
                     f"`{function.name}` returns an object that cannot be pickled back (lambda, "
                     f"closure, generator, open file, lock, connection): return plain data",
                 )
@@ -632,8 +778,10 @@ class PythonRules:
         reported: set[str] = set()
         for node in function_body(function):
             target = None
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr in MUTATORS
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and (node.func.attr in MUTATORS)
             ):
                 target = node.func.value
             elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
@@ -642,12 +790,15 @@ class PythonRules:
                 target = node.value
             elif isinstance(node, ast.AugAssign):
                 target = node.target
-            if isinstance(target, ast.Name) and target.id in params and (
-                target.id not in yielded and target.id not in reported
+            if (
+                isinstance(target, ast.Name)
+                and target.id in params
+                and (target.id not in yielded and target.id not in reported)
             ):
                 reported.add(target.id)
                 yield self.finding(
-                    "ZG404", node,
+                    "ZG404",
+                    node,
                     f"`{target.id}` is changed inside a GPU generator, on a pickled copy: yield "
                     f"it back (as a gr.State output) or the change is lost",
                 )
@@ -657,12 +808,12 @@ class PythonRules:
         names = set()
         for name, values in self.info.module_values.items():
             for value in values:
-                if isinstance(value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp,
-                                      ast.SetComp)):
-                    names.add(name)
-                elif isinstance(value, ast.Call) and (
-                    self.info.resolve(value.func) or ""
-                ) in MUTABLE_FACTORIES:
+                if isinstance(
+                    value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+                ) or (
+                    isinstance(value, ast.Call)
+                    and (self.info.resolve(value.func) or "") in MUTABLE_FACTORIES
+                ):
                     names.add(name)
         return names
 
@@ -680,16 +831,25 @@ class PythonRules:
                 if isinstance(node, ast.Call):
                     yield from self._zg502(node)
 
-    def _zg501(self, node: ast.AST, function: FunctionNode, local: set[str], globals_: set[str],
-               mutables: set[str], lazy: set[int]) -> Iterator[Finding]:
+    def _zg501(
+        self,
+        node: ast.AST,
+        function: FunctionNode,
+        local: set[str],
+        globals_: set[str],
+        mutables: set[str],
+        lazy: set[int],
+    ) -> Iterator[Finding]:
         if id(node) in lazy:
             return
         message = None
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in globals_:
             message = f"`{function.name}` assigns the module-level `{node.id}`"
         target = None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr in MUTATORS
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (node.func.attr in MUTATORS)
         ):
             target = node.func.value
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -698,7 +858,8 @@ class PythonRules:
             message = f"`{function.name}` changes the module-level `{target.id}`"
         if message:
             yield self.finding(
-                "ZG501", node,
+                "ZG501",
+                node,
                 f"{message}, shared by every visitor's concurrent calls: keep per-user data in "
                 f"gr.State or arguments",
             )
@@ -709,14 +870,17 @@ class PythonRules:
         writes = False
         candidates: list[ast.AST] = []
         if resolved in ("open", "io.open"):
-            mode = call.args[1] if len(call.args) > 1 else next(
-                (k.value for k in call.keywords if k.arg == "mode"), None
+            mode = (
+                call.args[1]
+                if len(call.args) > 1
+                else next((k.value for k in call.keywords if k.arg == "mode"), None)
             )
             mode_text = _string(mode) or "r"
             writes = any(c in mode_text for c in "wax")
             candidates = call.args[:1]
         elif resolved in WRITE_FUNCTIONS or resolved.rsplit(".", 1)[-1] in (
-            "export_to_video", "export_to_gif"
+            "export_to_video",
+            "export_to_gif",
         ):
             writes = True
             candidates = list(call.args)
@@ -733,7 +897,8 @@ class PythonRules:
             text = _string(candidate)
             if text and FIXED_PATH.match(text):
                 yield self.finding(
-                    "ZG502", candidate,
+                    "ZG502",
+                    candidate,
                     f"writes to the fixed path {text!r}, which concurrent visitors overwrite: "
                     f"write to a tempfile.NamedTemporaryFile(delete=False, suffix=...) path",
                 )
@@ -746,16 +911,20 @@ class PythonRules:
             if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
                 bodies = list(loop.body)
             elif isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-                bodies = [loop.elt] if not isinstance(loop, ast.DictComp) else [loop.key,
-                                                                                  loop.value]
+                bodies = (
+                    [loop.elt] if not isinstance(loop, ast.DictComp) else [loop.key, loop.value]
+                )
             for node in walk_scope(bodies):
-                if isinstance(node, ast.Call) and self.info.calls_gpu(node) and (
-                    id(node) not in reported
+                if (
+                    isinstance(node, ast.Call)
+                    and self.info.calls_gpu(node)
+                    and (id(node) not in reported)
                 ):
                     reported.add(id(node))
                     name = dotted(node.func) or "the GPU function"
                     yield self.finding(
-                        "ZG601", node,
+                        "ZG601",
+                        node,
                         f"`{name}` (@spaces.GPU) is called inside a loop, one GPU call and quota "
                         f"charge per pass: decorate the function that owns the loop instead",
                     )
@@ -773,11 +942,14 @@ class PythonRules:
             if resolved == "gradio.Examples":
                 run = keywords.get("run_on_click")
                 cache = keywords.get("cache_examples")
-                if isinstance(run, ast.Constant) and run.value is True and not (
-                    isinstance(cache, ast.Constant) and cache.value is False
+                if (
+                    isinstance(run, ast.Constant)
+                    and run.value is True
+                    and not (isinstance(cache, ast.Constant) and cache.value is False)
                 ):
                     yield self.finding(
-                        "ZG701", node,
+                        "ZG701",
+                        node,
                         "gr.Examples relies on run_on_click, which Spaces' example caching "
                         "ignores: set cache_examples=False explicitly",
                     )
@@ -787,7 +959,8 @@ class PythonRules:
                 fn = node.args[0]
             if mode == "eager" and info.is_gpu_function_ref(fn):
                 yield self.finding(
-                    "ZG702", keywords["cache_mode"],
+                    "ZG702",
+                    keywords["cache_mode"],
                     'cache_mode="eager" runs the GPU function at start-up, where no GPU is '
                     'attached: use cache_mode="lazy"',
                 )
@@ -796,11 +969,13 @@ class PythonRules:
 def cuda_uses(info: ModuleInfo) -> Iterator[ast.AST]:
     """Places a module uses CUDA (for ZG208)."""
     for node in ast.walk(info.tree):
-        if _is_cuda_string(node):
-            yield node
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr == "cuda" and not node.args
+        if (
+            _is_cuda_string(node)
+            or (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and (node.func.attr == "cuda" and not node.args)
+            )
+            or (isinstance(node, ast.Attribute) and info.resolve(node) == "torch.cuda.is_available")
         ):
-            yield node
-        elif isinstance(node, ast.Attribute) and info.resolve(node) == "torch.cuda.is_available":
             yield node

@@ -42,7 +42,10 @@ def space_settings(pyproject: dict[str, Any] | None, default_cap: int, name: str
     if not isinstance(cap, int) or isinstance(cap, bool) or cap <= 0:
         problems.append(
             Finding(
-                "ZG900", name, 1, 1,
+                "ZG900",
+                name,
+                1,
+                1,
                 f"[tool.zgscaffold] duration-cap must be a positive whole number of seconds, "
                 f"not {cap!r}",
             )
@@ -65,8 +68,12 @@ def space_settings(pyproject: dict[str, Any] | None, default_cap: int, name: str
         if key not in KNOWN:
             problems.append(
                 Finding(
-                    "ZG900", name, 1, 1,
-                    f"[tool.zgscaffold] has unknown key {key!r}: use one of {', '.join(sorted(KNOWN))}",
+                    "ZG900",
+                    name,
+                    1,
+                    1,
+                    f"[tool.zgscaffold] has unknown key {key!r}: use one of "
+                    + ", ".join(sorted(KNOWN)),
                 )
             )
     if lists["select"]:
@@ -83,15 +90,13 @@ def _matches(code: str, patterns: tuple[str, ...] | list[str]) -> bool:
 
 
 def enabled(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
-    """ruff's way: the most specific of select/ignore wins; ZG900 and ZG901 are always on."""
-    if code in ("ZG900",):
+    """ruff's way: the most specific of select/ignore wins; ZG900 is always on."""
+    if code == "ZG900":
         return True
     rule = RULES[code]
     chosen = [p for p in select if p != "DEFAULT"]
-    if not select or "DEFAULT" in select:
-        selected_len = 0 if rule.default else -1
-    else:
-        selected_len = -1
+    by_default = not select or "DEFAULT" in select
+    selected_len = 0 if by_default and rule.default else -1
     for pattern in chosen:
         if pattern == "ALL" or code.startswith(pattern):
             selected_len = max(selected_len, 0 if pattern == "ALL" else len(pattern))

@@ -69,12 +69,16 @@ def display(path: Path, base: Path | None) -> str:
     return str(path)
 
 
-def read_text(path: Path, name: str, problems: list[Finding], report: bool = True) -> TextFile | None:
+def read_text(
+    path: Path, name: str, problems: list[Finding], report: bool = True
+) -> TextFile | None:
     """The file as text, or None with a ZG900 finding naming why it was not checked."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            reason = f"is {size // 1_000_000} MB, over the checker's {MAX_BYTES // 1_000_000} MB limit"
+            reason = (
+                f"is {size // 1_000_000} MB, over the checker's {MAX_BYTES // 1_000_000} MB limit"
+            )
         else:
             data = path.read_bytes()
             if b"\0" in data[:8192]:
@@ -109,7 +113,9 @@ def parse_frontmatter(readme: TextFile, problems: list[Finding]) -> Frontmatter 
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problems.append(
-            Finding("ZG900", readme.name, line, 1, "README.md frontmatter is not valid YAML: fix it")
+            Finding(
+                "ZG900", readme.name, line, 1, "README.md frontmatter is not valid YAML: fix it"
+            )
         )
         return None
     if data is None:
@@ -202,12 +208,13 @@ def read_space(root: Path, problems_base: Path | None = None) -> Space:
     if space.frontmatter and isinstance(space.frontmatter.data.get("app_file"), str):
         app_file = space.frontmatter.data["app_file"]
     entry = root / app_file
-    if entry.suffix == ".py" and entry.is_file():
-        starts = [entry]
-    else:  # no app file: check every top-level module
-        starts = sorted(root.glob("*.py"))
+    # Without an app file, every top-level module is an entry point.
+    starts = [entry] if entry.suffix == ".py" and entry.is_file() else sorted(root.glob("*.py"))
     seen: set[Path] = set()
-    queue = [(path, path.relative_to(root).with_suffix("").as_posix().replace("/", ".")) for path in starts]
+    queue = [
+        (path, path.relative_to(root).with_suffix("").as_posix().replace("/", "."))
+        for path in starts
+    ]
     while queue:
         path, dotted = queue.pop(0)
         key = path.resolve()

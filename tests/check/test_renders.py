@@ -1,0 +1,62 @@
+"""Every render of the template answer matrix passes `zgscaffold check` with zero findings."""
+
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+from space_fixtures import root_conftest
+
+from zgscaffold.check import check_paths, fix_paths
+from zgscaffold.facts import load_facts
+
+ROOT = root_conftest()
+REPO, answer_matrix, matrix_id = ROOT.REPO, ROOT.answer_matrix, ROOT.matrix_id
+MATRIX = answer_matrix(load_facts(REPO / "facts" / "zerogpu.yml"))
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("renders")
+    spaces = {}
+    for answers in MATRIX:
+        dest = root / matrix_id(answers)
+        copier.run_copy(str(REPO), dest, data=answers, defaults=True, quiet=True, vcs_ref="HEAD")
+        spaces[matrix_id(answers)] = dest
+    return spaces
+
+
+def test_every_render_has_zero_findings(renders, facts) -> None:
+    found = {
+        name: [f"{f.code} {f.path}:{f.line} {f.message}" for f in check_paths([path], facts=facts)]
+        for name, path in renders.items()
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    assert len(found) == len(MATRIX)
+
+
+def test_opt_in_size_advice_is_the_only_finding_with_all_rules(renders, facts) -> None:
+    for name, path in renders.items():
+        codes = {f.code for f in check_paths([path], select=["ALL"], facts=facts)}
+        assert codes == ({"ZG303"} if "xlarge" in name else set()), name
+
+
+def test_fix_leaves_a_render_untouched(renders, facts) -> None:
+    path = next(iter(renders.values()))
+    before = {p: p.read_bytes() for p in path.rglob("*") if p.is_file()}
+    result = fix_paths([path], facts=facts)
+    assert result.changes == [] and result.findings == []
+    assert before == {p: p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+def test_the_space_pre_commit_hook_id_exists_in_the_repo(renders) -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    ids = {hook["id"] for hook in hooks}
+    config = yaml.safe_load((next(iter(renders.values())) / ".pre-commit-config.yaml").read_text())
+    referenced = {
+        hook["id"] for repo in config["repos"] if repo["repo"] != "local" for hook in repo["hooks"]
+    }
+    assert referenced == {"zgscaffold-check"}
+    assert referenced <= ids
+    hook = next(h for h in hooks if h["id"] == "zgscaffold-check")
+    assert hook["entry"].startswith("zgscaffold check") and hook["pass_filenames"] is False
