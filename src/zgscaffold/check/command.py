@@ -35,12 +35,13 @@ def run(
     else:
         findings = check_paths(paths, select, ignore, facts=facts)
     if output_format == "json":
-        console.print(as_json(findings, facts), markup=False, highlight=False, soft_wrap=True)
+        text = as_json(findings, facts)
     elif output_format == "sarif":
-        console.print(as_sarif(findings, facts), markup=False, highlight=False, soft_wrap=True)
+        text = as_sarif(findings, facts)
     else:
-        for change in changes:
-            console.print(f"fixed {change}", markup=False, highlight=False)
-        text = human(findings, facts, color=console.is_terminal and not console.no_color)
-        console.out(text, highlight=False)
+        lines = [f"fixed {change}" for change in changes]
+        lines.append(human(findings, facts, color=console.is_terminal and not console.no_color))
+        text = "\n".join(lines)
+    console.file.write(text + "\n")  # plain text: rich's rendering is slow for many lines
+    console.file.flush()
     return exit_code(findings, fail_on)

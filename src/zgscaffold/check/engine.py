@@ -1,8 +1,10 @@
 """`check_paths`: run every enabled rule over Spaces and files; the checker's Python API."""
 
 import dataclasses
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from zgscaffold.check.config_rules import ConfigRules
@@ -14,6 +16,9 @@ from zgscaffold.check.space import Space, TextFile, read_file, read_space
 from zgscaffold.check.suppress import is_suppressed
 from zgscaffold.errors import BadInput
 from zgscaffold.facts import Facts, load_facts
+
+
+PER_WORKER = 50  # fewer paths than this per worker are checked in this process
 
 
 def conflict_markers(file: TextFile) -> Iterator[Finding]:
@@ -74,11 +79,39 @@ def _zg208(infos: list[ModuleInfo]) -> Iterator[Finding]:
 
 
 def _read(path: Path, base: Path) -> Space:
-    if not os.path.lexists(path):
-        raise BadInput(f"{path}: no such file or folder: give a Space folder or a file in it")
     if path.is_dir():
         return read_space(path, base)
     return read_file(path)
+
+
+def _check_one(
+    path: Path, facts: Facts, select: tuple[str, ...], ignore: tuple[str, ...], base: Path
+) -> list[Finding]:
+    space = _read(path, base)
+    settings = space_settings(
+        space.pyproject_data,
+        facts.duration_cap,
+        space.pyproject.name if space.pyproject else "pyproject.toml",
+    )
+    chosen = select or settings.select
+    dropped = settings.ignore + ignore
+    files = {file.name: file for file in space.text_files}
+    found = []
+    for finding in _space_findings(space, facts, settings):
+        if finding.code not in RULES or not enabled(finding.code, chosen, dropped):
+            continue
+        file = files.get(finding.path)
+        if file is not None and is_suppressed(finding, file.lines):
+            continue
+        found.append(dataclasses.replace(finding, file=file.path if file else None))
+    return found
+
+
+def _check_chunk(
+    args: tuple[list[Path], Facts, tuple[str, ...], tuple[str, ...], Path],
+) -> list[Finding]:
+    paths, facts, select, ignore, base = args
+    return [f for path in paths for f in _check_one(path, facts, select, ignore, base)]
 
 
 def check_paths(
@@ -87,37 +120,36 @@ def check_paths(
     ignore: Iterable[str] | None = None,
     *,
     facts: Facts | None = None,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Findings of every enabled rule over Space folders and single files, sorted.
 
     `select`/`ignore` take codes or prefixes (ZG3, ZG301, ALL) and override the
-    `[tool.zgscaffold]` settings of each Space. Raises BadInput for a missing
-    path or an unknown code.
+    `[tool.zgscaffold]` settings of each Space. Many paths are spread over `jobs`
+    worker processes (default: the CPU count). Raises BadInput for a missing path
+    or an unknown code.
     """
     facts = facts or load_facts()
     cli_select = tuple(validate_codes(list(select or []), "--select"))
     cli_ignore = tuple(validate_codes(list(ignore or []), "--ignore"))
     base = Path.cwd()
+    todo = [Path(raw) for raw in paths]
+    for path in todo:
+        if not os.path.lexists(path):
+            raise BadInput(f"{path}: no such file or folder: give a Space folder or a file in it")
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PER_WORKER))
     findings: list[Finding] = []
-    for raw in paths:
-        path = Path(raw)
-        space = _read(path, base)
-        settings = space_settings(
-            space.pyproject_data,
-            facts.duration_cap,
-            space.pyproject.name if space.pyproject else "pyproject.toml",
-        )
-        chosen = cli_select or settings.select
-        dropped = settings.ignore + cli_ignore
-        files = {file.name: file for file in space.text_files}
-        if space.readme is not None:
-            files[space.readme.name] = space.readme
-        for finding in _space_findings(space, facts, settings):
-            if finding.code not in RULES or not enabled(finding.code, chosen, dropped):
-                continue
-            file = files.get(finding.path)
-            if file is not None and is_suppressed(finding, file.lines):
-                continue
-            findings.append(dataclasses.replace(finding, file=file.path if file else None))
+    if workers > 1:
+        size = -(-len(todo) // (workers * 4))
+        chunks = [
+            (todo[i : i + size], facts, cli_select, cli_ignore, base)
+            for i in range(0, len(todo), size)
+        ]
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for part in pool.map(_check_chunk, chunks):
+                findings.extend(part)
+    else:
+        findings = _check_chunk((todo, facts, cli_select, cli_ignore, base))
     unique = {(f.code, f.path, f.line, f.column, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)

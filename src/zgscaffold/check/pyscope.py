@@ -77,6 +77,10 @@ def walk_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
 
 def walk_module_scope(tree: ast.Module) -> Iterator[ast.AST]:
     """Code that runs at import: module statements and class bodies, not function bodies."""
+    indexed = tree.__dict__.get("_zg_scope")
+    if indexed is not None:
+        yield from indexed
+        return
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
@@ -91,8 +95,10 @@ def walk_module_scope(tree: ast.Module) -> Iterator[ast.AST]:
             stack.append(child)
 
 
-def function_body(node: FunctionNode) -> Iterator[ast.AST]:
-    return walk_scope(node.body)
+def function_body(node: FunctionNode) -> Iterator[ast.AST] | list[ast.AST]:
+    """The nodes that run in the function's own scope (from index() when it ran)."""
+    indexed = node.__dict__.get("_zg_scope")
+    return indexed if indexed is not None else walk_scope(node.body)
 
 
 @dataclass
@@ -123,6 +129,7 @@ class ModuleInfo:
     gpu: list[GpuFunction] = field(default_factory=list)
     handlers: list[FunctionNode] = field(default_factory=list)
     parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    nodes: list[ast.AST] = field(default_factory=list)  # every node, walked once
     gpu_qualified: set[str] = field(default_factory=set)  # "module.name" from other modules
 
     @property
@@ -186,12 +193,51 @@ class ModuleInfo:
         return (self.resolve(node) or "") in self.gpu_qualified
 
 
+def index(tree: ast.Module) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
+    """All nodes of a tree and each node's parent, in one pass (faster than ast.walk).
+
+    Also records, on the module and on each function and lambda, the list of nodes
+    that run in its own scope (`_zg_scope`), which function_body and
+    walk_module_scope return instead of walking again.
+    """
+    nodes: list[ast.AST] = []
+    parents: dict[ast.AST, ast.AST] = {}
+    scopes: dict[ast.AST, list[ast.AST]] = {tree: []}
+    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    node_type = ast.AST
+    scoped = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    while stack:
+        node, owner = stack.pop()
+        nodes.append(node)
+        scopes[owner].append(node)
+        opens = isinstance(node, scoped)
+        if opens:
+            scopes[node] = []
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            child_owner = node if opens and name == "body" else owner
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        parents[item] = node
+                        stack.append((item, child_owner))
+            elif isinstance(value, node_type):
+                parents[value] = node
+                stack.append((value, child_owner))
+    nodes.reverse()  # roughly source order, for stable "first" look-ups
+    for owner, members in scopes.items():
+        members.reverse()
+        owner._zg_scope = members  # type: ignore[attr-defined]
+    return nodes, parents
+
+
 def analyze(mod: PyModule) -> ModuleInfo:
     info = ModuleInfo(mod)
     tree = mod.tree
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            info.parents[child] = node
+    info.nodes, info.parents = index(tree)
+    for node in info.nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -284,7 +330,7 @@ def _handler_argument(info: ModuleInfo, call: ast.Call) -> ast.expr | None:
 
 def _find_handlers(info: ModuleInfo) -> None:
     seen: set[int] = set()
-    for node in ast.walk(info.tree):
+    for node in info.nodes:
         if isinstance(node, ast.Call):
             argument = _handler_argument(info, node)
             function = info.function_named(argument) if argument is not None else None

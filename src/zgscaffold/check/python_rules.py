@@ -178,7 +178,7 @@ def _locals(function: FunctionNode) -> set[str]:
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
-    for node in ast.walk(function):
+    for node in function_body(function):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names - declared_global
@@ -237,7 +237,7 @@ class PythonRules:
 
     # --- ZG201 -----------------------------------------------------------------
     def zg201_shim(self) -> Iterator[Finding]:
-        for node in ast.walk(self.info.tree):
+        for node in self.info.nodes:
             if not isinstance(node, ast.Try):
                 continue
             imports = [
@@ -285,7 +285,7 @@ class PythonRules:
     # --- ZG202, ZG403 call sites ---------------------------------------------------
     def calls_anywhere(self) -> Iterator[Finding]:
         info = self.info
-        for node in ast.walk(info.tree):
+        for node in info.nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for decorator in node.decorator_list:
                     target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -340,7 +340,7 @@ class PythonRules:
     def zg203_lazy_loading(self) -> Iterator[Finding]:
         info = self.info
         functions = [
-            n for n in ast.walk(info.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            n for n in info.nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         ]
         handlers = {id(h) for h in info.handlers}
         for function in functions:
@@ -405,7 +405,7 @@ class PythonRules:
                             f"`{receiver.id}` is moved to the GPU inside @spaces.GPU: call "
                             f"`.to(device)` once at module scope",
                         )
-        for node in ast.walk(info.tree):
+        for node in info.nodes:
             if isinstance(node, ast.Call):
                 if info.resolve(node.func) == "torch.cuda.is_available":
                     if not self._device_selection(node):
@@ -906,7 +906,7 @@ class PythonRules:
     # --- ZG601 -----------------------------------------------------------------
     def zg601_loops(self) -> Iterator[Finding]:
         reported: set[int] = set()
-        for loop in ast.walk(self.info.tree):
+        for loop in self.info.nodes:
             bodies: list[ast.AST] = []
             if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
                 bodies = list(loop.body)
@@ -932,7 +932,7 @@ class PythonRules:
     # --- ZG7xx -----------------------------------------------------------------
     def zg70x_examples(self) -> Iterator[Finding]:
         info = self.info
-        for node in ast.walk(info.tree):
+        for node in info.nodes:
             if not isinstance(node, ast.Call):
                 continue
             resolved = info.resolve(node.func) or ""
@@ -966,9 +966,13 @@ class PythonRules:
                 )
 
 
-def cuda_uses(info: ModuleInfo) -> Iterator[ast.AST]:
-    """Places a module uses CUDA (for ZG208)."""
-    for node in ast.walk(info.tree):
+def cuda_uses(info: ModuleInfo) -> list[ast.AST]:
+    """Places a module uses CUDA (for ZG208), in source order."""
+    return sorted(_cuda_uses(info), key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+
+
+def _cuda_uses(info: ModuleInfo) -> Iterator[ast.AST]:
+    for node in info.nodes:
         if (
             _is_cuda_string(node)
             or (

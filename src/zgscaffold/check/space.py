@@ -158,7 +158,7 @@ def _imported_names(tree: ast.Module, module: str) -> list[str]:
     """Dotted module names a module imports (absolute, relative ones resolved)."""
     package = module.rsplit(".", 1)[0] if "." in module else ""
     names: list[str] = []
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -173,6 +173,18 @@ def _imported_names(tree: ast.Module, module: str) -> list[str]:
                 names.append(base)
             names.extend(f"{base}.{alias.name}" if base else alias.name for alias in node.names)
     return names
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement, nested blocks included, without walking expressions."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
 
 
 def _module_file(root: Path, dotted: str) -> tuple[Path, str] | None:
@@ -217,7 +229,7 @@ def read_space(root: Path, problems_base: Path | None = None) -> Space:
     ]
     while queue:
         path, dotted = queue.pop(0)
-        key = path.resolve()
+        key = path
         if key in seen:
             continue
         seen.add(key)
@@ -237,9 +249,9 @@ def read_space(root: Path, problems_base: Path | None = None) -> Space:
     for name in (space.readme, space.requirements, space.pyproject):
         if name is not None:
             space.text_files.append(name)
-    known = {file.path.resolve() for file in space.text_files}
+    known = {file.path for file in space.text_files}
     for path in _walk(root):
-        if path.resolve() in known:
+        if path in known:
             continue
         file = read_text(path, display(path, base), problems, report=False)
         if file is not None:
