@@ -27,12 +27,12 @@ MUTATIONS = [
     ("requirements.txt", lambda t: t.replace("torch==", "torch==1.13.1\n# was ")),
     ("README.md", lambda t: t.replace("python_version:", "pyversion:")),
     ("README.md", lambda t: t.replace("sdk: gradio", "sdk: docker")),
-    ("app.py", lambda t: t.replace("@spaces.GPU(duration=", "@spaces.GPU(size='xlarge', duration=9")),
+    ("app.py", lambda t: t.replace("@spaces.GPU(duration=", "@spaces.GPU(size='xlarge', duration=9")),  # noqa: E501
     ("app.py", lambda t: t.replace("@spaces.GPU(duration=", "@spaces.GPU\ndef _x(): pass\n#(")),
     ("app.py", lambda t: t + "\nmodel = torch.compile(model)\n"),
-    ("app.py", lambda t: t.replace("import spaces\n", "try:\n    import spaces\nexcept ImportError:\n    spaces = None\n")),
+    ("app.py", lambda t: t.replace("import spaces\n", "try:\n    import spaces\nexcept ImportError:\n    spaces = None\n")),  # noqa: E501
     ("app.py", lambda t: t.replace('"cuda" if torch.cuda.is_available() else "cpu"', '"cuda"')),
-    ("app.py", lambda t: t.replace("import os\n", "<<<<<<< before updating\nimport os\n=======\nimport sys\n>>>>>>> after updating\n")),
+    ("app.py", lambda t: t.replace("import os\n", "<<<<<<< before updating\nimport os\n=======\nimport sys\n>>>>>>> after updating\n")),  # noqa: E501
     ("app.py", lambda t: t + "\ndef broken(:\n"),
     ("app.py", lambda t: t.replace('cache_mode="lazy"', 'cache_mode="eager"')),
 ]  # fmt: skip

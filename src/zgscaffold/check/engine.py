@@ -17,7 +17,6 @@ from zgscaffold.check.suppress import is_suppressed
 from zgscaffold.errors import BadInput
 from zgscaffold.facts import Facts, load_facts
 
-
 PER_WORKER = 50  # fewer paths than this per worker are checked in this process
 
 
