@@ -3,7 +3,6 @@
 import re
 from collections.abc import Iterator
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -88,8 +87,8 @@ class ConfigRules:
                 max(front.end_line, 1),
                 1,
                 f"frontmatter does not pin `python_version` (the runtime default is "
-                f"{self.facts.data['python']['runtime_default']}): add "
-                f'`python_version: "{self.facts.data["python"]["default"]}"`',
+                f"{self.facts.data['python']['runtime_default']}): add `python_version:` with "
+                f"one of {', '.join(supported)}",
                 fix=self._python_fix(),
             )
         else:
@@ -173,6 +172,7 @@ class ConfigRules:
         yield from self._torch_pins(self.requirements, name)
         cuda_names = {canonicalize_name(n) for n in self.facts.cuda_packages}
         for req in self.requirements:
+            # xformers publishes wheels on PyPI; the others in facts' cuda_packages do not.
             if req.name in cuda_names and req.url is None and req.name != "xformers":
                 yield Finding(
                     "ZG107",
@@ -352,10 +352,3 @@ class ConfigRules:
                 )
         yield from self._torch_pins(reqs, file.name)
 
-
-def valid_specifier(text: str) -> bool:
-    try:
-        SpecifierSet(text)
-    except InvalidSpecifier:
-        return False
-    return True
