@@ -133,8 +133,8 @@ def check_errors(folder: Path) -> list[str] | None:
         from zgscaffold import check
     except ImportError:
         return None
-    report = check.check_space(folder)
-    return [str(finding) for finding in report.findings if finding.severity == "error"]
+    findings = check.check_paths([folder])
+    return [str(finding) for finding in findings if finding.severity >= check.Severity.error]
 
 
 def _scrub(message: str, token: str | None) -> str:

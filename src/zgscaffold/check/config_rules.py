@@ -351,4 +351,3 @@ class ConfigRules:
                     f"sdk_version {sdk_version}: pin `gradio=={sdk_version}`",
                 )
         yield from self._torch_pins(reqs, file.name)
-

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from zgscaffold.check.config_rules import ConfigRules
-from zgscaffold.check.model import RULES, Finding
+from zgscaffold.check.model import Finding
 from zgscaffold.check.pyscope import ModuleInfo, analyze
 from zgscaffold.check.python_rules import PythonRules, cuda_uses
 from zgscaffold.check.settings import Settings, enabled, space_settings, validate_codes
@@ -97,7 +97,7 @@ def _check_one(
     files = {file.name: file for file in space.text_files}
     found = []
     for finding in _space_findings(space, facts, settings):
-        if finding.code not in RULES or not enabled(finding.code, chosen, dropped):
+        if not enabled(finding.code, chosen, dropped):
             continue
         file = files.get(finding.path)
         if file is not None and is_suppressed(finding, file.lines):

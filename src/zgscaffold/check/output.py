@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterable
 
 from zgscaffold import __version__
-from zgscaffold.check.model import RULES, Finding, Severity, rule_url
+from zgscaffold.check.model import BY_CODE, UNREADABLE, Finding, Severity, lookup, rule_url
 from zgscaffold.facts import Facts
 
 COLORS = {Severity.error: "31", Severity.warning: "33", Severity.info: "36"}
@@ -83,15 +83,15 @@ SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.in
 
 
 def as_sarif(findings: list[Finding], facts: Facts) -> str:
-    codes = sorted(RULES)
+    codes = sorted([*BY_CODE, UNREADABLE.code])
     index = {code: i for i, code in enumerate(codes)}
     rules = [
         {
             "id": code,
             "name": code,
-            "shortDescription": {"text": RULES[code].summary},
+            "shortDescription": {"text": lookup(code).summary},
             "helpUri": _url(code, facts),
-            "defaultConfiguration": {"level": SARIF_LEVEL[RULES[code].severity]},
+            "defaultConfiguration": {"level": SARIF_LEVEL[lookup(code).severity]},
         }
         for code in codes
     ]

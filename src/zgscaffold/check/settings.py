@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from zgscaffold.check.model import RULES, Finding
+from zgscaffold.check.model import BY_CODE, Finding, lookup
 from zgscaffold.errors import BadInput
 
 KNOWN = {"duration-cap", "select", "extend-select", "ignore"}
@@ -24,7 +24,7 @@ def validate_codes(codes: list[str] | tuple[str, ...], where: str) -> list[str]:
         code = raw.strip().upper()
         if not code:
             continue
-        if code != "ALL" and not any(rule.startswith(code) for rule in RULES):
+        if code != "ALL" and not any(rule.startswith(code) for rule in [*BY_CODE, "ZG900"]):
             raise BadInput(
                 f"{where}: unknown rule code or prefix {raw!r}: use codes such as ZG301 or "
                 f"prefixes such as ZG3 (see `zgscaffold check --help`)"
@@ -93,7 +93,7 @@ def enabled(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     """ruff's way: the most specific of select/ignore wins; ZG900 is always on."""
     if code == "ZG900":
         return True
-    rule = RULES[code]
+    rule = lookup(code)
     chosen = [p for p in select if p != "DEFAULT"]
     by_default = not select or "DEFAULT" in select
     selected_len = 0 if by_default and rule.default else -1
