@@ -3,6 +3,7 @@
 import importlib.util
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from zgscaffold.facts import Facts
 
@@ -121,10 +122,23 @@ def write_space(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def root_conftest():
-    """tests/conftest.py by path (`from conftest import` would find this file)."""
+    """tests/conftest.py by path: `from conftest import` may find tests/update/conftest.py."""
     path = Path(__file__).resolve().parents[1] / "conftest.py"
     spec = importlib.util.spec_from_file_location("zgscaffold_tests_conftest", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def make_space(tmp_path: Path, changes: dict[str, Any] | None = None, name: str = "space") -> Path:
+    """A copy of the obeying Space under tmp_path with some files replaced (None deletes)."""
+    from zgscaffold.facts import load_facts
+
+    files: dict[str, str | bytes] = dict(good_files(load_facts()))
+    for key, value in (changes or {}).items():
+        if value is None:
+            files.pop(key, None)
+        else:
+            files[key] = value
+    return write_space(tmp_path / name, files)

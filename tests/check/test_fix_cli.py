@@ -2,7 +2,7 @@
 
 import json
 
-from space_fixtures import APP, good_files
+from space_fixtures import APP, good_files, make_space
 from typer.testing import CliRunner
 
 from zgscaffold.check import check_paths, fix_paths
@@ -32,8 +32,8 @@ def broken(facts) -> dict[str, str]:
     }
 
 
-def test_fix_repairs_the_safe_findings_and_is_idempotent(make_space, facts) -> None:
-    space = make_space(broken(facts))
+def test_fix_repairs_the_safe_findings_and_is_idempotent(tmp_path, facts) -> None:
+    space = make_space(tmp_path, broken(facts))
     before = {f.code for f in check_paths([space], facts=facts)}
     assert {"ZG101", "ZG103", "ZG104", "ZG201"} <= before
     result = fix_paths([space], facts=facts)
@@ -54,10 +54,10 @@ def test_fix_repairs_the_safe_findings_and_is_idempotent(make_space, facts) -> N
     assert snapshot == {p.name: p.read_text() for p in space.iterdir() if p.is_file()}
 
 
-def test_fix_leaves_unfixable_findings_and_cli_reports_changes(make_space, facts) -> None:
+def test_fix_leaves_unfixable_findings_and_cli_reports_changes(tmp_path, facts) -> None:
     files = broken(facts)
     files["app.py"] = files["app.py"].replace("@spaces.GPU(duration=30)", "@spaces.GPU")
-    space = make_space(files)
+    space = make_space(tmp_path, files)
     result = runner.invoke(app, ["check", str(space), "--fix"])
     assert result.exit_code == 0, result.output  # ZG301 is a warning
     assert result.output.count("fixed ") == 4
@@ -65,21 +65,23 @@ def test_fix_leaves_unfixable_findings_and_cli_reports_changes(make_space, facts
     assert runner.invoke(app, ["check", str(space), "--fail-on", "warning"]).exit_code == 1
 
 
-def test_suppression_comments(make_space, facts) -> None:
+def test_suppression_comments(tmp_path, facts) -> None:
     source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU  # zg: ignore[ZG301]").replace(
         "import tempfile\n", "import tempfile\n\nx = torch.zeros(1).cuda()  # zg: ignore\n"
     )
     files = {"app.py": source, "requirements.txt": "gradio  # zg: ignore[ZG1]\n"}
-    assert check_paths([make_space(files)], facts=facts) == []
+    assert check_paths([make_space(tmp_path, files)], facts=facts) == []
     wrong_code = {
         "app.py": APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU  # zg: ignore[ZG302]")
     }
-    assert [f.code for f in check_paths([make_space(wrong_code, "b")], facts=facts)] == ["ZG301"]
+    assert [f.code for f in check_paths([make_space(tmp_path, wrong_code, "b")], facts=facts)] == [
+        "ZG301"
+    ]
 
 
-def test_select_ignore_and_settings(make_space, facts) -> None:
+def test_select_ignore_and_settings(tmp_path, facts) -> None:
     source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU(duration=100)")
-    space = make_space({"app.py": source, "requirements.txt": "gradio\nspaces\n"})
+    space = make_space(tmp_path, {"app.py": source, "requirements.txt": "gradio\nspaces\n"})
     codes = lambda **kw: sorted(f.code for f in check_paths([space], facts=facts, **kw))  # noqa: E731
     assert codes() == ["ZG103", "ZG104"]
     pyproject = space / "pyproject.toml"
@@ -96,8 +98,8 @@ def test_select_ignore_and_settings(make_space, facts) -> None:
     assert "ZG900" in codes()
 
 
-def test_formats_and_exit_codes(make_space, facts) -> None:
-    space = make_space({"requirements.txt": "spaces\n"})
+def test_formats_and_exit_codes(tmp_path, facts) -> None:
+    space = make_space(tmp_path, {"requirements.txt": "spaces\n"})
     human = runner.invoke(app, ["check", str(space)])
     assert human.exit_code == 1
     assert "requirements.txt" in human.output and "ZG103" in human.output
@@ -116,13 +118,13 @@ def test_formats_and_exit_codes(make_space, facts) -> None:
     assert rules[result["ruleIndex"]]["id"] == "ZG103" == result["ruleId"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
     assert runner.invoke(app, ["check", str(space), "--fail-on", "never"]).exit_code == 0
-    clean = make_space(name="clean")
+    clean = make_space(tmp_path, name="clean")
     ok = runner.invoke(app, ["check", str(clean)])
     assert ok.exit_code == 0 and "No ZeroGPU rule violations" in ok.output
 
 
-def test_usage_errors_exit_2(make_space, tmp_path) -> None:
-    space = make_space()
+def test_usage_errors_exit_2(tmp_path) -> None:
+    space = make_space(tmp_path)
     for args in (["--select", "ZG999"], ["--ignore", "E501"], ["--format", "xml"]):
         result = runner.invoke(app, ["check", str(space), *args])
         assert result.exit_code == 2, (args, result.output)
@@ -130,12 +132,13 @@ def test_usage_errors_exit_2(make_space, tmp_path) -> None:
     assert missing.exit_code == 2 and "no such file or folder" in missing.output
 
 
-def test_single_files(make_space, facts) -> None:
+def test_single_files(tmp_path, facts) -> None:
     space = make_space(
+        tmp_path,
         {
             "requirements.txt": "spaces\n",
             "app.py": APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU"),
-        }
+        },
     )
     assert [f.code for f in check_paths([space / "requirements.txt"], facts=facts)] == ["ZG103"]
     assert [f.code for f in check_paths([space / "app.py"], facts=facts)] == ["ZG301"]

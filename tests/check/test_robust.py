@@ -5,7 +5,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from space_fixtures import APP, good_files, write_space
+from space_fixtures import APP, good_files, make_space, write_space
 
 from zgscaffold.check import check_paths
 from zgscaffold.facts import load_facts
@@ -79,8 +79,8 @@ def test_binary_files(data: bytes) -> None:
     _check({"app.py": data, "README.md": data, "requirements.txt": data})
 
 
-def test_unreadable_binary_and_huge_files_are_findings(make_space) -> None:
-    space = make_space({"app.py": b"\x00\x01binary", "requirements.txt": b"\xff\xfe bad"})
+def test_unreadable_binary_and_huge_files_are_findings(tmp_path) -> None:
+    space = make_space(tmp_path, {"app.py": b"\x00\x01binary", "requirements.txt": b"\xff\xfe bad"})
     (space / "pyproject.toml").write_text("x = 'a" * 10 + "\n")
     huge = space / "helpers.py"
     huge.write_text("x = 1\n" * 400_000)
@@ -95,7 +95,7 @@ def test_unreadable_binary_and_huge_files_are_findings(make_space) -> None:
     assert any(f.code == "ZG900" and "MB" in f.message for f in findings), findings
 
 
-def test_deep_nesting_is_a_finding_not_a_crash(make_space) -> None:
-    space = make_space({"app.py": "x = " + "(" * 5000 + ")" * 5000 + "\n"})
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path) -> None:
+    space = make_space(tmp_path, {"app.py": "x = " + "(" * 5000 + ")" * 5000 + "\n"})
     findings = check_paths([space], facts=FACTS)
     assert [f.code for f in findings if f.path.endswith("app.py")] == ["ZG900"]

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from space_fixtures import APP, good_files
+from space_fixtures import APP, good_files, make_space
 
 from zgscaffold.check import RULES, check_paths
 from zgscaffold.facts import Facts
@@ -545,10 +545,10 @@ def test_every_rule_has_a_violating_case() -> None:
 @pytest.mark.parametrize(
     "case", VIOLATIONS, ids=[f"{c.code}-{i}" for i, c in enumerate(VIOLATIONS)]
 )
-def test_violation_is_found_on_its_line(case: Case, make_space, facts: Facts) -> None:
+def test_violation_is_found_on_its_line(case: Case, tmp_path, facts: Facts) -> None:
     files = good_files(facts)
     changes = case.change(files, facts)
-    space = make_space(changes)
+    space = make_space(tmp_path, changes)
     findings = check_paths([space], select=case.select or None, facts=facts)
     text = {**files, **changes}[case.path]
     expected = _line(text, case.needle)
@@ -556,8 +556,8 @@ def test_violation_is_found_on_its_line(case: Case, make_space, facts: Facts) ->
     assert (case.path, expected) in hits, findings
 
 
-def test_obeying_space_has_no_findings(make_space, facts: Facts) -> None:
-    assert check_paths([make_space()], select=["ALL"], facts=facts) == []
+def test_obeying_space_has_no_findings(tmp_path, facts: Facts) -> None:
+    assert check_paths([make_space(tmp_path)], select=["ALL"], facts=facts) == []
 
 
 OBEYING = {
@@ -641,12 +641,12 @@ demo = gr.ChatInterface(chat, additional_inputs=[gr.State([])],
 
 
 @pytest.mark.parametrize("source", OBEYING.values(), ids=list(OBEYING))
-def test_realistic_obeying_apps(source: str, make_space, facts: Facts) -> None:
-    space = make_space({"app.py": source})
+def test_realistic_obeying_apps(source: str, tmp_path, facts: Facts) -> None:
+    space = make_space(tmp_path, {"app.py": source})
     assert check_paths([space], facts=facts) == []
 
 
-def test_config_shapes_that_obey(make_space, facts: Facts) -> None:
+def test_config_shapes_that_obey(tmp_path, facts: Facts) -> None:
     torch = facts.supported_torch[0]
     sidecars = facts.sidecars[torch]
     python = facts.data["python"]["default"]
@@ -660,12 +660,13 @@ def test_config_shapes_that_obey(make_space, facts: Facts) -> None:
         f"{'.'.join(torch.split('.')[:2])}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"
     )
     pyproject = good_files(facts)["pyproject.toml"].replace(facts.supported_torch[-1], torch)
-    space = make_space({"requirements.txt": requirements, "pyproject.toml": pyproject})
+    space = make_space(tmp_path, {"requirements.txt": requirements, "pyproject.toml": pyproject})
     assert check_paths([space], select=["ALL"], facts=facts) == []
 
 
-def test_imported_modules_of_the_space_are_checked(make_space, facts: Facts) -> None:
+def test_imported_modules_of_the_space_are_checked(tmp_path, facts: Facts) -> None:
     space = make_space(
+        tmp_path,
         {
             "app.py": APP.replace(
                 "import tempfile\n", "import tempfile\n\nfrom lib.gpu import run\n"
@@ -673,20 +674,21 @@ def test_imported_modules_of_the_space_are_checked(make_space, facts: Facts) -> 
             "lib/__init__.py": "",
             "lib/gpu.py": "import spaces\n\n\n@spaces.GPU\ndef run(x):\n    return x\n",
             "unused.py": "import spaces\n\n\n@spaces.GPU\ndef other(x):\n    return x\n",
-        }
+        },
     )
     found = [(f.code, f.path) for f in check_paths([space], facts=facts)]
     assert any(code == "ZG301" and path.endswith("lib/gpu.py") for code, path in found), found
     assert not any(path.endswith("unused.py") for _, path in found)
 
 
-def test_gpu_function_imported_from_another_module_called_in_a_loop(make_space, facts) -> None:
+def test_gpu_function_imported_from_another_module_called_in_a_loop(tmp_path, facts) -> None:
     space = make_space(
+        tmp_path,
         {
             "app.py": "import helpers\n\nfor i in range(3):\n    helpers.step(i)\n",
             "helpers.py": "import spaces\n\n\n@spaces.GPU(duration=5)\ndef step(x):\n"
             "    return str(x)\n",
-        }
+        },
     )
     found = [(f.code, f.path.rsplit("/", 1)[-1], f.line) for f in check_paths([space], facts=facts)]
     assert ("ZG601", "app.py", 4) in found
