@@ -5,7 +5,6 @@ import importlib.util
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +72,8 @@ def test_every_rule_has_a_complete_page_at_the_checkers_link(facts):
 
 
 def test_rule_pages_match_the_checkers_codes():
-    check = pytest.importorskip("zgscaffold.check", reason="the checker lands on its own branch")
+    from zgscaffold import check
+
     codes = {rule.code for rule in check.RULES}
     assert codes == set(rule_codes())
 

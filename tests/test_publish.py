@@ -173,7 +173,6 @@ def test_a_folder_without_readme_is_refused(tmp_path):
 
 
 def test_check_errors_refuse_unless_forced(space, tmp_path):
-    pytest.importorskip("zgscaffold.check", reason="the checker lands on its own branch")
     (space / "requirements.txt").write_text("spaces\ntorch==1.0.0\n")
     with HubServer(FakeHub(token=TOKEN)) as hub:
         with pytest.raises(BadInput, match="--force"):
