@@ -7,6 +7,7 @@ handler and estimator once and prints a JSON summary that the test checks.
 
 import json
 import os
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ DRIVER = """
 import importlib.util
 import json
 import os
+import string
 import sys
 import traceback
 
@@ -45,6 +47,9 @@ print("SUMMARIES " + json.dumps(summaries))
 """
 
 
+SMALL = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=37)
+
+
 def tiny_vit_classifier(path: Path) -> None:
     from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
 
@@ -52,10 +57,7 @@ def tiny_vit_classifier(path: Path) -> None:
     config = ViTConfig(
         image_size=32,
         patch_size=8,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=37,
+        **SMALL,
         id2label=labels,
         label2id={label: i for i, label in labels.items()},
     )
@@ -86,8 +88,57 @@ def check_classify(summary: dict) -> None:
     assert summary["no_image"] == "Upload an image first."
 
 
+def tiny_clip(path: Path) -> None:
+    from transformers import (
+        CLIPConfig,
+        CLIPImageProcessor,
+        CLIPModel,
+        CLIPProcessor,
+        CLIPTokenizer,
+    )
+
+    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    for char in string.ascii_lowercase + string.digits + ".,'":
+        vocab[char] = len(vocab)
+        vocab[char + "</w>"] = len(vocab)
+    special = {"bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1}
+    config = CLIPConfig(
+        text_config=dict(vocab_size=len(vocab), max_position_embeddings=77, **SMALL, **special),
+        vision_config=dict(image_size=32, patch_size=8, **SMALL),
+        projection_dim=16,
+    )
+    CLIPModel(config).save_pretrained(path)
+    CLIPProcessor(
+        image_processor=CLIPImageProcessor(
+            size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}
+        ),
+        tokenizer=CLIPTokenizer(vocab=vocab, merges=[]),
+    ).save_pretrained(path)
+
+
+ZERO_SHOT = """
+result = app.classify(image, "a cat, a dog,, a car, a cat ")
+summary["type"] = type(result).__name__
+summary["labels"] = list(result)
+summary["scores"] = list(result.values())
+summary["seconds"] = app.estimate_duration(image, "a cat, a dog,, a car, a cat ")
+try:
+    app.classify(image, "only one")
+except gr.Error as error:
+    summary["one_label"] = error.message
+"""
+
+
+def check_zero_shot(summary: dict) -> None:
+    assert summary["type"] == "dict"
+    assert sorted(summary["labels"]) == ["a car", "a cat", "a dog"]
+    assert sum(summary["scores"]) == pytest.approx(1.0, abs=1e-3)
+    assert summary["one_label"].startswith("Candidate labels:")
+
+
 CASES = {
     "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
+    "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
 }
 
 
