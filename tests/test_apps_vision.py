@@ -136,9 +136,44 @@ def check_zero_shot(summary: dict) -> None:
     assert summary["one_label"].startswith("Candidate labels:")
 
 
+def tiny_yolos(path: Path) -> None:
+    from transformers import YolosConfig, YolosForObjectDetection, YolosImageProcessor
+
+    labels = {i: f"thing_{i}" for i in range(4)}
+    config = YolosConfig(
+        image_size=[32, 32],
+        patch_size=8,
+        num_detection_tokens=5,
+        **SMALL,
+        id2label=labels,
+        label2id={label: i for i, label in labels.items()},
+    )
+    YolosForObjectDetection(config).save_pretrained(path)
+    YolosImageProcessor(size={"shortest_edge": 32, "longest_edge": 64}).save_pretrained(path)
+
+
+DETECT = """
+annotated, boxes = app.detect(image, 0.0)
+summary["image"] = [type(annotated).__name__, *annotated.size]
+summary["boxes"] = boxes
+summary["above_099"] = len(app.detect(image, 0.99)[1])
+summary["seconds"] = app.estimate_duration(image, 0.0)
+"""
+
+
+def check_detect(summary: dict) -> None:
+    assert summary["image"] == ["Image", 64, 48]
+    assert len(summary["boxes"]) == 5  # one per detection token, all above 0.0
+    for corners, label in summary["boxes"]:
+        assert len(corners) == 4 and all(isinstance(value, int) for value in corners)
+        assert label in {f"thing_{i}" for i in range(4)}
+    assert summary["above_099"] == 0
+
+
 CASES = {
     "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
     "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
+    "object-detection": (tiny_yolos, DETECT, check_detect),
 }
 
 
