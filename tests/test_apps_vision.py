@@ -166,14 +166,67 @@ def check_detect(summary: dict) -> None:
     assert len(summary["boxes"]) == 5  # one per detection token, all above 0.0
     for corners, label in summary["boxes"]:
         assert len(corners) == 4 and all(isinstance(value, int) for value in corners)
+        x1, y1, x2, y2 = corners
+        assert 0 <= x1 <= x2 <= 64 and 0 <= y1 <= y2 <= 48
         assert label in {f"thing_{i}" for i in range(4)}
     assert summary["above_099"] == 0
+
+
+def tiny_segformer(path: Path) -> None:
+    from transformers import (
+        SegformerConfig,
+        SegformerForSemanticSegmentation,
+        SegformerImageProcessor,
+    )
+
+    labels = {i: f"region_{i}" for i in range(4)}
+    config = SegformerConfig(
+        num_encoder_blocks=2,
+        depths=[1, 1],
+        sr_ratios=[2, 1],
+        hidden_sizes=[8, 16],
+        patch_sizes=[7, 3],
+        strides=[4, 2],
+        num_attention_heads=[1, 1],
+        mlp_ratios=[2, 2],
+        decoder_hidden_size=16,
+        id2label=labels,
+        label2id={label: i for i, label in labels.items()},
+    )
+    SegformerForSemanticSegmentation(config).save_pretrained(path)
+    SegformerImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
+
+
+SEGMENT = """
+annotated, masks = app.segment(image)
+summary["image"] = [type(annotated).__name__, *annotated.size]
+summary["masks"] = [
+    [type(mask).__name__, list(mask.shape), float(mask.min()), float(mask.max()), label]
+    for mask, label in masks
+]
+covered = sum(mask for mask, _ in masks)
+summary["covered"] = [float(covered.min()), float(covered.max())]
+summary["seconds"] = app.estimate_duration(image)
+"""
+
+
+def check_segment(summary: dict) -> None:
+    assert summary["image"] == ["Image", 64, 48]
+    assert summary["masks"]
+    labels = [label for *_, label in summary["masks"]]
+    assert len(set(labels)) == len(labels)
+    assert set(labels) <= {f"region_{i}" for i in range(4)}
+    for kind, shape, low, high, _ in summary["masks"]:
+        assert kind == "ndarray" and shape == [48, 64]
+        assert 0.0 <= low <= high <= 1.0
+    assert summary["covered"] == [1.0, 1.0]  # semantic masks: every pixel in exactly one
 
 
 CASES = {
     "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
     "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
     "object-detection": (tiny_yolos, DETECT, check_detect),
+    "image-segmentation": (tiny_segformer, SEGMENT, check_segment),
 }
 
 
