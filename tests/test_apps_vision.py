@@ -40,7 +40,7 @@ for job in json.load(sys.stdin):
         spec = importlib.util.spec_from_file_location(name, job["app"])
         app = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(app)
-        exec(job["call"], {"app": app, "gr": gr, "image": image, "summary": summary})
+        exec(job["call"], {"app": app, "gr": gr, "np": np, "image": image, "summary": summary})
     except Exception:
         summary["error"] = traceback.format_exc()
 print("SUMMARIES " + json.dumps(summaries))
@@ -222,11 +222,58 @@ def check_segment(summary: dict) -> None:
     assert summary["covered"] == [1.0, 1.0]  # semantic masks: every pixel in exactly one
 
 
+def tiny_depth_anything(path: Path) -> None:
+    from transformers import (
+        DepthAnythingConfig,
+        DepthAnythingForDepthEstimation,
+        Dinov2Config,
+        DPTImageProcessor,
+    )
+
+    backbone = Dinov2Config(
+        image_size=28,
+        patch_size=14,
+        hidden_size=32,
+        num_hidden_layers=4,
+        num_attention_heads=2,
+        intermediate_size=37,
+        out_features=["stage1", "stage2", "stage3", "stage4"],
+        reshape_hidden_states=False,
+    )
+    config = DepthAnythingConfig(
+        backbone_config=backbone,
+        reassemble_hidden_size=32,
+        patch_size=14,
+        neck_hidden_sizes=[8, 16, 32, 64],
+        fusion_hidden_size=16,
+        head_hidden_size=8,
+    )
+    DepthAnythingForDepthEstimation(config).save_pretrained(path)
+    DPTImageProcessor(
+        size={"height": 28, "width": 28}, keep_aspect_ratio=True, ensure_multiple_of=14
+    ).save_pretrained(path)
+
+
+DEPTH = """
+depth = app.estimate_depth(image)
+pixels = np.asarray(depth)
+summary["depth"] = [type(depth).__name__, depth.mode, *depth.size]
+summary["range"] = [int(pixels.min()), int(pixels.max())]
+summary["seconds"] = app.estimate_duration(image)
+"""
+
+
+def check_depth(summary: dict) -> None:
+    assert summary["depth"] == ["Image", "L", 64, 48]
+    assert summary["range"][1] > summary["range"][0]  # a map, not a flat image
+
+
 CASES = {
     "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
     "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
     "object-detection": (tiny_yolos, DETECT, check_detect),
     "image-segmentation": (tiny_segformer, SEGMENT, check_segment),
+    "depth-estimation": (tiny_depth_anything, DEPTH, check_depth),
 }
 
 
