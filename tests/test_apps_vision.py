@@ -14,6 +14,7 @@ from pathlib import Path
 
 import copier
 import pytest
+import torch
 from conftest import REPO
 
 # One interpreter imports every rendered app in turn (gradio and torch load once),
@@ -268,12 +269,57 @@ def check_depth(summary: dict) -> None:
     assert summary["range"][1] > summary["range"][0]  # a map, not a flat image
 
 
+def tiny_blip_vqa(path: Path) -> None:
+    from transformers import (
+        BertTokenizer,
+        BlipConfig,
+        BlipForQuestionAnswering,
+        BlipImageProcessor,
+        BlipProcessor,
+    )
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[DEC]", "what", "is", "this", "?"]
+    vocab = {word: i for i, word in enumerate([*words, *string.ascii_lowercase])}
+    special = {"bos_token_id": vocab["[DEC]"], "sep_token_id": vocab["[SEP]"], "pad_token_id": 0}
+    config = BlipConfig(
+        text_config=dict(vocab_size=len(vocab), max_position_embeddings=64, **SMALL, **special),
+        vision_config=dict(image_size=32, patch_size=8, **SMALL),
+        projection_dim=16,
+    )
+    BlipForQuestionAnswering(config).save_pretrained(path)
+    BlipProcessor(
+        image_processor=BlipImageProcessor(size={"height": 32, "width": 32}),
+        tokenizer=BertTokenizer(vocab=vocab, bos_token="[DEC]"),
+    ).save_pretrained(path)
+
+
+ANSWER = """
+text = app.answer(image, "what is this?", 6)
+summary["answer"] = [type(text).__name__, len(text.split())]
+summary["seconds"] = app.estimate_duration(image, "what is this?", 6)
+summary["seconds_long"] = app.estimate_duration(image, "what is this?", app.MAX_NEW_TOKENS)
+try:
+    app.answer(image, "  ", 6)
+except gr.Error as error:
+    summary["no_question"] = error.message
+"""
+
+
+def check_answer(summary: dict) -> None:
+    kind, words = summary["answer"]
+    assert kind == "str"
+    assert 1 <= words <= 6  # random weights still write tokens, at most max_new_tokens
+    assert summary["seconds_long"] > summary["seconds"]
+    assert summary["no_question"] == "Type a question first."
+
+
 CASES = {
     "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
     "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
     "object-detection": (tiny_yolos, DETECT, check_detect),
     "image-segmentation": (tiny_segformer, SEGMENT, check_segment),
     "depth-estimation": (tiny_depth_anything, DEPTH, check_depth),
+    "image-to-text": (tiny_blip_vqa, ANSWER, check_answer),
 }
 
 
@@ -282,6 +328,7 @@ def summaries(tmp_path_factory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("vision-apps")
     jobs = []
     for task, (build, call, _) in CASES.items():
+        torch.manual_seed(0)  # the same random weights every run
         build(root / task / "model")
         copier.run_copy(
             str(REPO),
