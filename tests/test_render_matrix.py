@@ -39,8 +39,11 @@ def test_space_card_has_the_zerogpu_keys(space, facts):
     assert meta.python_version in facts.supported_python
     assert meta.app_file == "app.py"
     assert meta.suggested_hardware == facts.data["hardware"]["flavor"]
-    assert meta.models == [space.answers["model_id"]]
-    assert meta.preload_from_hub == [space.answers["model_id"]]
+    hub_models = [space.answers["model_id"]]
+    if space.answers["task"] == "chat-lora":
+        hub_models.append(space.answers["adapter_id"])
+    assert meta.models == hub_models
+    assert meta.preload_from_hub == hub_models
     assert meta.title == space.answers["space_title"]
     assert meta.short_description == space.answers["short_description"]
     assert meta.license == space.answers["license"]
@@ -58,6 +61,15 @@ def test_torch_is_pinned_to_a_supported_release(space, facts):
     torch_pins = [str(r.specifier) for r in requirements(space) if r.name == "torch"]
     assert torch_pins == [f"=={space.answers['torch_version']}"]
     assert space.answers["torch_version"] in facts.supported_torch
+
+
+def test_sidecars_are_pinned_to_the_torch_release(space, facts):
+    sidecars = facts.tasks[space.answers["task"]].get("sidecars", [])
+    built_for = facts.sidecars[space.answers["torch_version"]]
+    project = tomllib.loads((space.project_dir / "pyproject.toml").read_text())["project"]
+    for pins in (requirements(space), [Requirement(d) for d in project["dependencies"]]):
+        pinned = {r.name: str(r.specifier) for r in pins if r.name in built_for}
+        assert pinned == {name: f"=={built_for[name]}" for name in sidecars}
 
 
 def test_pyproject_declares_spaces_gradio_and_pins(space, facts):

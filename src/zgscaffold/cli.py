@@ -112,6 +112,7 @@ def new(
     license: Annotated[str | None, typer.Option(help="License id of the Space.")] = None,
     task: Annotated[str | None, typer.Option(help="Task type (see `zgscaffold tasks`).")] = None,
     model: Annotated[str | None, typer.Option(help="Hub model id the app loads.")] = None,
+    adapter: Annotated[str | None, typer.Option(help="LoRA adapter id (task chat-lora).")] = None,
     size: Annotated[Size | None, typer.Option(help="GPU size; xlarge costs 2x quota.")] = None,
     duration: Annotated[
         Strategy | None, typer.Option(help="Duration strategy: fixed or dynamic.")
@@ -149,6 +150,7 @@ def new(
         license=license,
         task=task,
         model_id=model,
+        adapter_id=adapter,
         gpu_size=size,
         duration_strategy=duration,
         duration_seconds=duration_seconds,
