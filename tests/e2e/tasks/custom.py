@@ -1,4 +1,4 @@
-"""custom: a tiny DistilBERT with a WordPiece tokenizer; /predict returns a JSON summary."""
+"""custom: a tiny DistilBERT with a WordPiece tokenizer; /run returns a JSON summary."""
 
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
 
 
 def check_endpoints(client, app_dir: Path) -> None:
-    result = client.predict("ZeroGPU lends this Space a GPU", api_name="/predict")
+    result = client.predict("ZeroGPU lends this Space a GPU", api_name="/run")
     assert isinstance(result, dict), f"not a JSON object: {result!r}"
     assert result["tokens"] >= 8, result
     assert result["dimensions"] == SIZES["tiny"]["dim"], result
@@ -38,7 +38,7 @@ def check_endpoints(client, app_dir: Path) -> None:
 
 
 def concurrent_call(client, index: int):
-    result = client.predict(" ".join(WORDS[: 3 + index * 4]), api_name="/predict")
+    result = client.predict(" ".join(WORDS[: 3 + index * 4]), api_name="/run")
     assert result["tokens"] == 3 + index * 4 + 2, result  # words + [CLS] + [SEP]
     return repr(result), []
 
