@@ -77,13 +77,11 @@ def test_the_spaces_own_pickle_boundary_test_passes(task, space, tiny_model, tmp
 
 def test_the_boundary_refuses_what_needs_cuda(space):
     """The main side of the shipped harness fails on anything that starts CUDA."""
-    import importlib.util
+    import importlib
 
-    path = Path(space("custom")) / "tests" / "test_pickle_boundary.py"
-    spec = importlib.util.spec_from_file_location("shipped_boundary", path)
-    boundary = importlib.util.module_from_spec(spec)
-    sys.modules["shipped_boundary"] = boundary
-    spec.loader.exec_module(boundary)
+    # Spawned processes import the module by name, from the sys.path they inherit.
+    sys.path.insert(0, str(Path(space("custom")) / "tests"))
+    boundary = importlib.import_module("test_pickle_boundary")
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
