@@ -1,0 +1,87 @@
+"""text-generation: a Qwen2 decoder with a WordLevel chat tokenizer; /chat streams."""
+
+from pathlib import Path
+
+from ._tokens import byte_level_vocab
+
+HANDLER = "chat"
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }} {{ m['content'] }}<|im_end|> "
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+SIZES = {
+    # CPU tests: a few hundred thousand parameters.
+    "tiny": dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                 num_attention_heads=4, num_key_value_heads=2, extra_words=2000),
+    # GPU benchmark: Qwen2.5-0.5B's shape (about 0.49B parameters).
+    "bench": dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
+                  num_attention_heads=14, num_key_value_heads=2, extra_words=151_000),
+}
+
+
+def build_model(dest: Path, scale: str = "tiny") -> None:
+    import torch
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM, Qwen2Tokenizer
+
+    size = dict(SIZES[scale])
+    vocab = byte_level_vocab(SPECIALS, extra_words=size.pop("extra_words"))
+    tokenizer = Qwen2Tokenizer(vocab=vocab, merges=[], eos_token="<|im_end|>",
+                               pad_token="<|endoftext|>", unk_token="<|endoftext|>")
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(dest)
+    torch.manual_seed(0)
+    config = Qwen2Config(vocab_size=len(tokenizer), max_position_embeddings=2048,
+                         tie_word_embeddings=False, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id, **size)
+    model = Qwen2ForCausalLM(config)
+    model.save_pretrained(dest)
+    # A random model may pick the end token at once; ask for a few tokens first
+    # so that every reply streams in more than one piece.
+    GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+                     min_new_tokens=6).save_pretrained(dest)
+
+
+def check_endpoints(client, app_dir: Path) -> None:
+    """Stream one reply through /chat and check it grows over several chunks."""
+    job = client.submit("Explain what a GPU does", 16, 0.0, api_name="/chat")
+    chunks = [chunk for chunk in job]
+    final = job.result()
+    assert isinstance(final, str) and final.strip(), f"empty reply: {final!r}"
+    texts = [c if isinstance(c, str) else str(c) for c in chunks]
+    distinct = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
+    assert len(distinct) > 1, f"reply arrived in one piece: {chunks!r}"
+    assert final.startswith(distinct[0]), "later chunks do not extend the first"
+    # Sampling path too.
+    sampled = client.predict("Write a haiku about borrowed hardware", 16, 1.0, api_name="/chat")
+    assert isinstance(sampled, str) and sampled.strip()
+
+
+def concurrent_call(client, index: int):
+    """One greedy reply for the index-th prompt (deterministic: comparable across calls)."""
+    prompt = " ".join(["tiny", "robot", "clock", "fox", "snow", "dawn", "gpu", "chat"][: index + 1])
+    return client.predict(prompt, 16, 0.0, api_name="/chat"), []
+
+
+def browse(page) -> None:
+    """Type a message, send it, and wait for the bot's reply to show."""
+    box = page.get_by_role("textbox").first
+    box.fill("Explain what a GPU does")
+    box.press("Enter")
+    page.locator(".message.bot, [data-testid='bot']").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"bot\"], .message.bot')]"
+        ".some(e => e.innerText.trim().length > 0)", timeout=60_000)
+
+
+def bench_calls() -> list[tuple[str, tuple, dict]]:
+    """(label, handler arguments, inputs that drive the dynamic estimate)."""
+    calls = []
+    for tokens in (64, 256, 512):
+        calls.append((f"{tokens} new tokens", ("Explain what a GPU does", [], tokens, 0.7),
+                      {"max_new_tokens": tokens}))
+    return calls
+
+
+def estimate(coefficients: dict, inputs: dict) -> float:
+    return coefficients["base"] + coefficients["per_token"] * inputs["max_new_tokens"]
