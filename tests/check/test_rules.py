@@ -48,6 +48,15 @@ def _vars(facts: Facts) -> dict[str, str]:
     }
 
 
+def _unquoted_python(files: Files, facts: Facts) -> Files:
+    """A supported python_version that YAML reads as another number when unquoted (3.10)."""
+    version = next(v for v in facts.supported_python if str(float(v)) != v)
+    readme = files["README.md"]
+    start = readme.index("python_version:")
+    end = readme.index("\n", start)
+    return {"README.md": readme[:start] + f"python_version: {version}" + readme[end:]}
+
+
 HEAD = """\
 import gradio as gr
 import spaces
@@ -67,6 +76,16 @@ VIOLATIONS = [
         sub("README.md", 'python_version: "', 'python_version: "3.9'),
         "README.md",
         "python_version",
+    ),
+    Case("ZG102", lambda files, facts: _unquoted_python(files, facts), "README.md", "python_"),
+    Case(
+        "ZG108",
+        add(
+            "requirements.txt",
+            "xformers @ https://example.org/xformers-1.0-cp399-abi3-linux_x86_64.whl\n",
+        ),
+        "requirements.txt",
+        "xformers",
     ),
     Case("ZG103", add("requirements.txt", "spaces\n"), "requirements.txt", "spaces"),
     Case("ZG104", add("requirements.txt", "gradio>=4\n"), "requirements.txt", "gradio"),
@@ -181,6 +200,41 @@ def get():
 def run(text):
     model.to(device)  # expect
     return text
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG204",
+        app(
+            HEAD
+            + """
+@spaces.GPU(duration=10)
+def run(text):
+    model.model.to(device)  # expect
+    return text
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG204",
+        app(
+            HEAD
+            + """
+class Handler:
+    def __init__(self):
+        self.model = model
+
+    @spaces.GPU(duration=10)
+    def __call__(self, text):
+        self.model.to(device)  # expect
+        return text
+
+
+gr.Interface(Handler(), "text", "text")
 """
         ),
         "app.py",
@@ -320,6 +374,19 @@ class Chat:
 def embed(text):
     hidden = torch.ones(3, device=device)
     yield hidden.float()  # expect
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG401",
+        app(
+            HEAD
+            + """
+@spaces.GPU(duration=10)
+def embed(text):
+    return model(text).last_hidden_state.mean(dim=1)  # expect
 """
         ),
         "app.py",

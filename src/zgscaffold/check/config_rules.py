@@ -49,9 +49,25 @@ class ConfigRules:
         yield from self.pyproject_rules()
 
     # --- README.md -------------------------------------------------------------
+    def _python_text(self) -> str | None:
+        """`python_version` as written: YAML reads an unquoted 3.10 as the number 3.1."""
+        front, readme = self.space.frontmatter, self.space.readme
+        if front is None or "python_version" not in front.data:
+            return None
+        value = front.data["python_version"]
+        if isinstance(value, float) and readme is not None:
+            line = front.key_lines.get("python_version")
+            if line and line <= len(readme.lines):
+                raw = readme.lines[line - 1].partition(":")[2].partition("#")[0].strip()
+                if re.fullmatch(r"\d+\.\d+(\.\d+)?", raw):
+                    return raw
+        return None
+
     def python_version(self) -> str | None:
         front = self.space.frontmatter
-        return _minor(front.data.get("python_version")) if front else None
+        if front is None:
+            return None
+        return _minor(self._python_text() or front.data.get("python_version"))
 
     def frontmatter(self) -> Iterator[Finding]:
         front, readme = self.space.frontmatter, self.space.readme
@@ -94,7 +110,17 @@ class ConfigRules:
         else:
             value = front.data["python_version"]
             minor = _minor(value)
-            if minor not in supported:
+            raw = self._python_text()
+            if raw is not None and raw != str(value):
+                yield Finding(
+                    "ZG102",
+                    name,
+                    front.key_lines.get("python_version", 1),
+                    1,
+                    f"python_version {raw} is read by YAML as the number {value}: quote it, "
+                    f'python_version: "{raw}"',
+                )
+            elif minor not in supported:
                 yield Finding(
                     "ZG102",
                     name,

@@ -392,17 +392,13 @@ class PythonRules:
             for node in function_body(gpu.node):
                 if isinstance(node, ast.Call) and _is_device_move(node):
                     assert isinstance(node.func, ast.Attribute)
-                    receiver = node.func.value
-                    if (
-                        isinstance(receiver, ast.Name)
-                        and receiver.id not in local
-                        and receiver.id in info.module_values
-                    ):
+                    shared = self._shared_receiver(gpu.node, node.func.value, local)
+                    if shared:
                         moved.add(id(node))
                         yield self.finding(
                             "ZG204",
                             node,
-                            f"`{receiver.id}` is moved to the GPU inside @spaces.GPU: call "
+                            f"`{shared}` is moved to the GPU inside @spaces.GPU: call "
                             f"`.to(device)` once at module scope",
                         )
         for node in info.nodes:
@@ -436,6 +432,26 @@ class PythonRules:
                     'hard-coded "cuda" device: use `device = torch.device("cuda" if '
                     'torch.cuda.is_available() else "cpu")` and pass `device`',
                 )
+
+    def _shared_receiver(
+        self, function: FunctionNode, receiver: ast.expr, local: set[str]
+    ) -> str | None:
+        """The dotted name of a module-level object (`model`, `pipe.unet`) or of an
+        instance attribute (`self.model`, in a method) that a device move targets."""
+        parts: list[str] = []
+        while isinstance(receiver, ast.Attribute):
+            parts.append(receiver.attr)
+            receiver = receiver.value
+        if not isinstance(receiver, ast.Name):
+            return None
+        dotted = ".".join([receiver.id, *reversed(parts)])
+        if receiver.id not in local and receiver.id in self.info.module_values:
+            return dotted
+        positional = [*function.args.posonlyargs, *function.args.args]
+        in_class = isinstance(self.info.parents.get(function), ast.ClassDef)
+        if parts and in_class and positional and receiver.id == positional[0].arg:
+            return dotted
+        return None
 
     def _is_device_use(self, node: ast.AST) -> bool:
         parent = self.info.parents.get(node)
@@ -729,12 +745,44 @@ class PythonRules:
                     "contiguous",
                     "permute",
                     "to",
+                    "argmax",
+                    "softmax",
+                    "sigmoid",
+                    "mean",
+                    "sum",
+                    "flatten",
+                    "view",
+                    "reshape",
                 ):
                     return self._cuda_value(func.value, assigned, before, depth + 1)
+            if (
+                isinstance(func, ast.Name)
+                and func.id not in assigned
+                and self._device_model(func.id)
+            ):
+                return True  # the output of a model placed on the device is on the device
             resolved = self.info.resolve(func) or ""
             if resolved.startswith("torch.") and any(
                 k.arg == "device" and _mentions_device(k.value) for k in node.keywords
             ):
+                return True
+        return False
+
+    def _device_model(self, name: str) -> bool:
+        """`name` is a module-level model put on the device (`X.from_pretrained(...).to(device)`),
+        not a pipeline (whose outputs are Python objects, text or PIL images)."""
+        for value in self.info.module_values.get(name, []):
+            if not (isinstance(value, ast.Call) and _is_device_move(value)):
+                continue
+            inner: ast.AST = value
+            names = []
+            while isinstance(inner, (ast.Call, ast.Attribute)):
+                if isinstance(inner, ast.Attribute):
+                    names.append(inner.attr)
+                inner = inner.func if isinstance(inner, ast.Call) else inner.value
+            if isinstance(inner, ast.Name):
+                names.append(self.info.resolve(inner) or inner.id)
+            if "from_pretrained" in names and not any("pipeline" in n.lower() for n in names):
                 return True
         return False
 
