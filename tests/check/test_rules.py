@@ -676,6 +676,39 @@ paint_on_gpu = GPU(duration=lambda prompt, steps: 10 + steps)(paint)
 demo = gr.Interface(paint_on_gpu, ["text", gr.Slider(1, 50)], gr.Image(type="filepath"),
                     examples=[["a cat", 4]], cache_examples=True, cache_mode="lazy")
 """,
+    "module-scope tokenizer call, pipeline moved to the device, unique output paths": """\
+import os
+import tempfile
+import uuid
+
+import gradio as gr
+import spaces
+import torch
+from diffusers import DiffusionPipeline
+from transformers import AutoTokenizer
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+tokenizer = AutoTokenizer.from_pretrained("org/clip")
+MAX_TOKENS = tokenizer("a", return_tensors="pt").input_ids.shape[1] * 77
+pipe = DiffusionPipeline.from_pretrained("org/sd")
+pipe.to(device)
+
+
+@spaces.GPU(duration=30)
+def paint(prompt: str, count: int) -> list[str]:
+    images = pipe(prompt, num_images_per_prompt=int(count)).images
+    folder = tempfile.mkdtemp()
+    paths = []
+    for index, image in enumerate(images):
+        path = os.path.join(folder, f"{index}.png")
+        image.save(path)
+        paths.append(path)
+    images[0].save(f"{uuid.uuid4()}.png")
+    return paths
+
+
+gr.Interface(paint, ["text", gr.Slider(1, 4)], gr.Gallery()).launch()
+""",
     "ChatInterface streaming generator that yields its state": """\
 from threading import Thread
 

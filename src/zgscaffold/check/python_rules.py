@@ -130,6 +130,21 @@ def _is_cuda_string(node: ast.AST | None) -> bool:
     return text is not None and bool(CUDA_STRING.match(text))
 
 
+PREPROCESSOR = re.compile(r"(Tokenizer|Processor|FeatureExtractor|Config|Scheduler)(Fast)?$")
+
+
+def _preprocessor(call: ast.Call) -> bool:
+    """`AutoTokenizer.from_pretrained(...)` and kin: CPU preprocessing, not a model."""
+    node: ast.AST = call
+    while isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "from_pretrained":
+            owner = dotted(func.value) or ""
+            return bool(PREPROCESSOR.search(owner.rsplit(".", 1)[-1]))
+        node = func.value if isinstance(func, ast.Attribute) else func
+    return False
+
+
 def _chain_has(node: ast.AST, attr: str) -> bool:
     """Whether a call chain such as `A.from_pretrained(...).to(d)` contains `.attr(`."""
     while True:
@@ -517,7 +532,7 @@ class PythonRules:
         for name, values in self.info.module_values.items():
             for value in values:
                 if isinstance(value, ast.Call) and (
-                    _chain_has(value, "from_pretrained")
+                    (_chain_has(value, "from_pretrained") and not _preprocessor(value))
                     or (self.info.resolve(value.func) or "") in LOADERS
                     or _chain_has(value, "pipeline")
                 ):
