@@ -45,6 +45,14 @@ def _vars(facts: Facts) -> dict[str, str]:
         "torch_mm": ".".join(torch.split(".")[:2]),
         "cp": "cp" + python.replace(".", ""),
         "other_cp": "cp" + next(p for p in facts.supported_python if p != python).replace(".", ""),
+        "cell": "pt"
+        + torch.rsplit(".", 1)[0].replace(".", "")
+        + "-cu130-cp"
+        + python.replace(".", ""),
+        "old_cell": "pt"
+        + facts.supported_torch[0].rsplit(".", 1)[0].replace(".", "")
+        + "-cu128-cp"
+        + python.replace(".", ""),
     }
 
 
@@ -68,6 +76,9 @@ model = AutoModelForCausalLM.from_pretrained("org/model").to(device)
 """
 
 WHEEL = "flash_attn @ https://example.org/w/flash_attn-2.8.3+cu12torch{torch_mm}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"
+
+# A mirror laid out in cells (pt<torch>-cu<cuda>-cp<py>/): the torch release is in the path.
+MIRROR = "flash_attn @ https://mirror.example.org/wheels/{cell}/flash_attn-2.8.3-{cp}-{cp}-linux_x86_64.whl\n"
 
 VIOLATIONS = [
     Case("ZG101", sub("README.md", 'python_version: "', 'xx: "'), "README.md", 8),
@@ -113,6 +124,12 @@ VIOLATIONS = [
     Case(
         "ZG109",
         add("requirements.txt", WHEEL.replace("torch{torch_mm}", "torch1.0")),
+        "requirements.txt",
+        "flash_attn",
+    ),
+    Case(
+        "ZG109",
+        add("requirements.txt", MIRROR.replace("{cell}", "{old_cell}")),
         "requirements.txt",
         "flash_attn",
     ),
@@ -761,6 +778,13 @@ def test_config_shapes_that_obey(tmp_path, facts: Facts) -> None:
     )
     pyproject = good_files(facts)["pyproject.toml"].replace(facts.supported_torch[-1], torch)
     space = make_space(tmp_path, {"requirements.txt": requirements, "pyproject.toml": pyproject})
+    assert check_paths([space], select=["ALL"], facts=facts) == []
+
+
+def test_wheel_from_a_mirror_cell_that_matches_the_torch_pin(tmp_path, facts: Facts) -> None:
+    files = good_files(facts)
+    wheel = MIRROR.format(**_vars(facts))
+    space = make_space(tmp_path, {"requirements.txt": files["requirements.txt"] + wheel})
     assert check_paths([space], select=["ALL"], facts=facts) == []
 
 

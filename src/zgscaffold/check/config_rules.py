@@ -10,6 +10,7 @@ from zgscaffold.check.model import Edit, Finding, Fix
 from zgscaffold.check.requirements import Req, parse_requirement, parse_requirements
 from zgscaffold.check.space import Space
 from zgscaffold.facts import Facts
+from zgscaffold.wheels import parse_cell
 
 SIDECARS = ("torchvision", "torchaudio", "torchcodec")
 _CP_TAG = re.compile(r"^cp(\d)(\d+)$")
@@ -245,7 +246,14 @@ class ConfigRules:
                 if isinstance(cell, dict) and cell.get("torch"):
                     return str(cell["torch"])
         tag = _TORCH_TAG.search(wheel)
-        return f"{tag.group(1)}.{tag.group(2)}" if tag else None
+        if tag:
+            return f"{tag.group(1)}.{tag.group(2)}"
+        # A mirror or an unrecorded source laid out in cells: .../pt211-cu130-cp312/<file>
+        for segment in reversed(req.url.split("#", 1)[0].split("?", 1)[0].split("/")[:-1]):
+            cell = parse_cell(segment)
+            if cell:
+                return cell["torch"]
+        return None
 
     def _wheel_tags(self, name: str) -> Iterator[Finding]:
         front = self.space.frontmatter
