@@ -143,3 +143,32 @@ def test_single_files(tmp_path, facts) -> None:
     assert [f.code for f in check_paths([space / "requirements.txt"], facts=facts)] == ["ZG103"]
     assert [f.code for f in check_paths([space / "app.py"], facts=facts)] == ["ZG301"]
     assert check_paths([space / "README.md"], facts=facts) == []
+
+
+def test_comma_separated_codes_and_fix_changes_beside_machine_output(tmp_path, facts) -> None:
+    space = make_space(tmp_path, broken(facts))
+    listed = runner.invoke(
+        app, ["check", str(space), "--select", "ZG103,ZG104", "--format", "json"]
+    )
+    assert {f["code"] for f in json.loads(listed.stdout)} == {"ZG103", "ZG104"}
+    fixed = runner.invoke(app, ["check", str(space), "--fix", "--format", "json"])
+    assert json.loads(fixed.stdout) == []  # stdout stays one JSON document
+    assert "fixed " in fixed.stderr and "ZG103" in fixed.stderr
+
+
+def test_unquoted_python_version_is_named_as_yaml_number(tmp_path, facts) -> None:
+    version = next(v for v in facts.supported_python if str(float(v)) != v)
+    cp = "cp" + version.replace(".", "")
+    files = good_files(facts)
+    readme = "\n".join(
+        f"python_version: {version}" if line.startswith("python_version") else line
+        for line in files["README.md"].splitlines()
+    )
+    wheel = f"xformers @ https://example.org/xformers-1.0-{cp}-abi3-linux_x86_64.whl\n"
+    space = make_space(
+        tmp_path,
+        {"README.md": readme + "\n", "requirements.txt": files["requirements.txt"] + wheel},
+    )
+    found = check_paths([space], facts=facts)
+    assert [f.code for f in found] == ["ZG102"], found
+    assert f'quote it, python_version: "{version}"' in found[0].message

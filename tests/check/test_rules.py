@@ -45,7 +45,24 @@ def _vars(facts: Facts) -> dict[str, str]:
         "torch_mm": ".".join(torch.split(".")[:2]),
         "cp": "cp" + python.replace(".", ""),
         "other_cp": "cp" + next(p for p in facts.supported_python if p != python).replace(".", ""),
+        "cell": "pt"
+        + torch.rsplit(".", 1)[0].replace(".", "")
+        + "-cu130-cp"
+        + python.replace(".", ""),
+        "old_cell": "pt"
+        + facts.supported_torch[0].rsplit(".", 1)[0].replace(".", "")
+        + "-cu128-cp"
+        + python.replace(".", ""),
     }
+
+
+def _unquoted_python(files: Files, facts: Facts) -> Files:
+    """A supported python_version that YAML reads as another number when unquoted (3.10)."""
+    version = next(v for v in facts.supported_python if str(float(v)) != v)
+    readme = files["README.md"]
+    start = readme.index("python_version:")
+    end = readme.index("\n", start)
+    return {"README.md": readme[:start] + f"python_version: {version}" + readme[end:]}
 
 
 HEAD = """\
@@ -60,6 +77,9 @@ model = AutoModelForCausalLM.from_pretrained("org/model").to(device)
 
 WHEEL = "flash_attn @ https://example.org/w/flash_attn-2.8.3+cu12torch{torch_mm}cxx11abiTRUE-{cp}-{cp}-linux_x86_64.whl\n"
 
+# A mirror laid out in cells (pt<torch>-cu<cuda>-cp<py>/): the torch release is in the path.
+MIRROR = "flash_attn @ https://mirror.example.org/wheels/{cell}/flash_attn-2.8.3-{cp}-{cp}-linux_x86_64.whl\n"
+
 VIOLATIONS = [
     Case("ZG101", sub("README.md", 'python_version: "', 'xx: "'), "README.md", 8),
     Case(
@@ -67,6 +87,16 @@ VIOLATIONS = [
         sub("README.md", 'python_version: "', 'python_version: "3.9'),
         "README.md",
         "python_version",
+    ),
+    Case("ZG102", lambda files, facts: _unquoted_python(files, facts), "README.md", "python_"),
+    Case(
+        "ZG108",
+        add(
+            "requirements.txt",
+            "xformers @ https://example.org/xformers-1.0-cp399-abi3-linux_x86_64.whl\n",
+        ),
+        "requirements.txt",
+        "xformers",
     ),
     Case("ZG103", add("requirements.txt", "spaces\n"), "requirements.txt", "spaces"),
     Case("ZG104", add("requirements.txt", "gradio>=4\n"), "requirements.txt", "gradio"),
@@ -94,6 +124,12 @@ VIOLATIONS = [
     Case(
         "ZG109",
         add("requirements.txt", WHEEL.replace("torch{torch_mm}", "torch1.0")),
+        "requirements.txt",
+        "flash_attn",
+    ),
+    Case(
+        "ZG109",
+        add("requirements.txt", MIRROR.replace("{cell}", "{old_cell}")),
         "requirements.txt",
         "flash_attn",
     ),
@@ -181,6 +217,41 @@ def get():
 def run(text):
     model.to(device)  # expect
     return text
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG204",
+        app(
+            HEAD
+            + """
+@spaces.GPU(duration=10)
+def run(text):
+    model.model.to(device)  # expect
+    return text
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG204",
+        app(
+            HEAD
+            + """
+class Handler:
+    def __init__(self):
+        self.model = model
+
+    @spaces.GPU(duration=10)
+    def __call__(self, text):
+        self.model.to(device)  # expect
+        return text
+
+
+gr.Interface(Handler(), "text", "text")
 """
         ),
         "app.py",
@@ -320,6 +391,19 @@ class Chat:
 def embed(text):
     hidden = torch.ones(3, device=device)
     yield hidden.float()  # expect
+"""
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG401",
+        app(
+            HEAD
+            + """
+@spaces.GPU(duration=10)
+def embed(text):
+    return model(text).last_hidden_state.mean(dim=1)  # expect
 """
         ),
         "app.py",
@@ -609,6 +693,39 @@ paint_on_gpu = GPU(duration=lambda prompt, steps: 10 + steps)(paint)
 demo = gr.Interface(paint_on_gpu, ["text", gr.Slider(1, 50)], gr.Image(type="filepath"),
                     examples=[["a cat", 4]], cache_examples=True, cache_mode="lazy")
 """,
+    "module-scope tokenizer call, pipeline moved to the device, unique output paths": """\
+import os
+import tempfile
+import uuid
+
+import gradio as gr
+import spaces
+import torch
+from diffusers import DiffusionPipeline
+from transformers import AutoTokenizer
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+tokenizer = AutoTokenizer.from_pretrained("org/clip")
+MAX_TOKENS = tokenizer("a", return_tensors="pt").input_ids.shape[1] * 77
+pipe = DiffusionPipeline.from_pretrained("org/sd")
+pipe.to(device)
+
+
+@spaces.GPU(duration=30)
+def paint(prompt: str, count: int) -> list[str]:
+    images = pipe(prompt, num_images_per_prompt=int(count)).images
+    folder = tempfile.mkdtemp()
+    paths = []
+    for index, image in enumerate(images):
+        path = os.path.join(folder, f"{index}.png")
+        image.save(path)
+        paths.append(path)
+    images[0].save(f"{uuid.uuid4()}.png")
+    return paths
+
+
+gr.Interface(paint, ["text", gr.Slider(1, 4)], gr.Gallery()).launch()
+""",
     "ChatInterface streaming generator that yields its state": """\
 from threading import Thread
 
@@ -661,6 +778,13 @@ def test_config_shapes_that_obey(tmp_path, facts: Facts) -> None:
     )
     pyproject = good_files(facts)["pyproject.toml"].replace(facts.supported_torch[-1], torch)
     space = make_space(tmp_path, {"requirements.txt": requirements, "pyproject.toml": pyproject})
+    assert check_paths([space], select=["ALL"], facts=facts) == []
+
+
+def test_wheel_from_a_mirror_cell_that_matches_the_torch_pin(tmp_path, facts: Facts) -> None:
+    files = good_files(facts)
+    wheel = MIRROR.format(**_vars(facts))
+    space = make_space(tmp_path, {"requirements.txt": files["requirements.txt"] + wheel})
     assert check_paths([space], select=["ALL"], facts=facts) == []
 
 

@@ -1,5 +1,6 @@
 """What `zgscaffold check` prints and its exit code; cli.py only parses the flags."""
 
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -34,6 +35,9 @@ def run(
         findings, changes = result.findings, result.changes
     else:
         findings = check_paths(paths, select, ignore, facts=facts)
+    if output_format != "human":  # keep stdout machine-readable; say what --fix changed
+        for change in changes:
+            sys.stderr.write(f"fixed {change}\n")
     if output_format == "json":
         text = as_json(findings, facts)
     elif output_format == "sarif":

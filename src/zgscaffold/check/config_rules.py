@@ -10,6 +10,7 @@ from zgscaffold.check.model import Edit, Finding, Fix
 from zgscaffold.check.requirements import Req, parse_requirement, parse_requirements
 from zgscaffold.check.space import Space
 from zgscaffold.facts import Facts
+from zgscaffold.wheels import parse_cell
 
 SIDECARS = ("torchvision", "torchaudio", "torchcodec")
 _CP_TAG = re.compile(r"^cp(\d)(\d+)$")
@@ -49,9 +50,25 @@ class ConfigRules:
         yield from self.pyproject_rules()
 
     # --- README.md -------------------------------------------------------------
+    def _python_text(self) -> str | None:
+        """`python_version` as written: YAML reads an unquoted 3.10 as the number 3.1."""
+        front, readme = self.space.frontmatter, self.space.readme
+        if front is None or "python_version" not in front.data:
+            return None
+        value = front.data["python_version"]
+        if isinstance(value, float) and readme is not None:
+            line = front.key_lines.get("python_version")
+            if line and line <= len(readme.lines):
+                raw = readme.lines[line - 1].partition(":")[2].partition("#")[0].strip()
+                if re.fullmatch(r"\d+\.\d+(\.\d+)?", raw):
+                    return raw
+        return None
+
     def python_version(self) -> str | None:
         front = self.space.frontmatter
-        return _minor(front.data.get("python_version")) if front else None
+        if front is None:
+            return None
+        return _minor(self._python_text() or front.data.get("python_version"))
 
     def frontmatter(self) -> Iterator[Finding]:
         front, readme = self.space.frontmatter, self.space.readme
@@ -94,7 +111,17 @@ class ConfigRules:
         else:
             value = front.data["python_version"]
             minor = _minor(value)
-            if minor not in supported:
+            raw = self._python_text()
+            if raw is not None and raw != str(value):
+                yield Finding(
+                    "ZG102",
+                    name,
+                    front.key_lines.get("python_version", 1),
+                    1,
+                    f"python_version {raw} is read by YAML as the number {value}: quote it, "
+                    f'python_version: "{raw}"',
+                )
+            elif minor not in supported:
                 yield Finding(
                     "ZG102",
                     name,
@@ -219,7 +246,14 @@ class ConfigRules:
                 if isinstance(cell, dict) and cell.get("torch"):
                     return str(cell["torch"])
         tag = _TORCH_TAG.search(wheel)
-        return f"{tag.group(1)}.{tag.group(2)}" if tag else None
+        if tag:
+            return f"{tag.group(1)}.{tag.group(2)}"
+        # A mirror or an unrecorded source laid out in cells: .../pt211-cu130-cp312/<file>
+        for segment in reversed(req.url.split("#", 1)[0].split("?", 1)[0].split("/")[:-1]):
+            cell = parse_cell(segment)
+            if cell:
+                return cell["torch"]
+        return None
 
     def _wheel_tags(self, name: str) -> Iterator[Finding]:
         front = self.space.frontmatter

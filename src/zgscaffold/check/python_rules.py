@@ -130,6 +130,21 @@ def _is_cuda_string(node: ast.AST | None) -> bool:
     return text is not None and bool(CUDA_STRING.match(text))
 
 
+PREPROCESSOR = re.compile(r"(Tokenizer|Processor|FeatureExtractor|Config|Scheduler)(Fast)?$")
+
+
+def _preprocessor(call: ast.Call) -> bool:
+    """`AutoTokenizer.from_pretrained(...)` and kin: CPU preprocessing, not a model."""
+    node: ast.AST = call
+    while isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "from_pretrained":
+            owner = dotted(func.value) or ""
+            return bool(PREPROCESSOR.search(owner.rsplit(".", 1)[-1]))
+        node = func.value if isinstance(func, ast.Attribute) else func
+    return False
+
+
 def _chain_has(node: ast.AST, attr: str) -> bool:
     """Whether a call chain such as `A.from_pretrained(...).to(d)` contains `.attr(`."""
     while True:
@@ -392,17 +407,13 @@ class PythonRules:
             for node in function_body(gpu.node):
                 if isinstance(node, ast.Call) and _is_device_move(node):
                     assert isinstance(node.func, ast.Attribute)
-                    receiver = node.func.value
-                    if (
-                        isinstance(receiver, ast.Name)
-                        and receiver.id not in local
-                        and receiver.id in info.module_values
-                    ):
+                    shared = self._shared_receiver(gpu.node, node.func.value, local)
+                    if shared:
                         moved.add(id(node))
                         yield self.finding(
                             "ZG204",
                             node,
-                            f"`{receiver.id}` is moved to the GPU inside @spaces.GPU: call "
+                            f"`{shared}` is moved to the GPU inside @spaces.GPU: call "
                             f"`.to(device)` once at module scope",
                         )
         for node in info.nodes:
@@ -436,6 +447,26 @@ class PythonRules:
                     'hard-coded "cuda" device: use `device = torch.device("cuda" if '
                     'torch.cuda.is_available() else "cpu")` and pass `device`',
                 )
+
+    def _shared_receiver(
+        self, function: FunctionNode, receiver: ast.expr, local: set[str]
+    ) -> str | None:
+        """The dotted name of a module-level object (`model`, `pipe.unet`) or of an
+        instance attribute (`self.model`, in a method) that a device move targets."""
+        parts: list[str] = []
+        while isinstance(receiver, ast.Attribute):
+            parts.append(receiver.attr)
+            receiver = receiver.value
+        if not isinstance(receiver, ast.Name):
+            return None
+        dotted = ".".join([receiver.id, *reversed(parts)])
+        if receiver.id not in local and receiver.id in self.info.module_values:
+            return dotted
+        positional = [*function.args.posonlyargs, *function.args.args]
+        in_class = isinstance(self.info.parents.get(function), ast.ClassDef)
+        if parts and in_class and positional and receiver.id == positional[0].arg:
+            return dotted
+        return None
 
     def _is_device_use(self, node: ast.AST) -> bool:
         parent = self.info.parents.get(node)
@@ -501,7 +532,7 @@ class PythonRules:
         for name, values in self.info.module_values.items():
             for value in values:
                 if isinstance(value, ast.Call) and (
-                    _chain_has(value, "from_pretrained")
+                    (_chain_has(value, "from_pretrained") and not _preprocessor(value))
                     or (self.info.resolve(value.func) or "") in LOADERS
                     or _chain_has(value, "pipeline")
                 ):
@@ -729,12 +760,44 @@ class PythonRules:
                     "contiguous",
                     "permute",
                     "to",
+                    "argmax",
+                    "softmax",
+                    "sigmoid",
+                    "mean",
+                    "sum",
+                    "flatten",
+                    "view",
+                    "reshape",
                 ):
                     return self._cuda_value(func.value, assigned, before, depth + 1)
+            if (
+                isinstance(func, ast.Name)
+                and func.id not in assigned
+                and self._device_model(func.id)
+            ):
+                return True  # the output of a model placed on the device is on the device
             resolved = self.info.resolve(func) or ""
             if resolved.startswith("torch.") and any(
                 k.arg == "device" and _mentions_device(k.value) for k in node.keywords
             ):
+                return True
+        return False
+
+    def _device_model(self, name: str) -> bool:
+        """`name` is a module-level model put on the device (`X.from_pretrained(...).to(device)`),
+        not a pipeline (whose outputs are Python objects, text or PIL images)."""
+        for value in self.info.module_values.get(name, []):
+            if not (isinstance(value, ast.Call) and _is_device_move(value)):
+                continue
+            inner: ast.AST = value
+            names = []
+            while isinstance(inner, (ast.Call, ast.Attribute)):
+                if isinstance(inner, ast.Attribute):
+                    names.append(inner.attr)
+                inner = inner.func if isinstance(inner, ast.Call) else inner.value
+            if isinstance(inner, ast.Name):
+                names.append(self.info.resolve(inner) or inner.id)
+            if "from_pretrained" in names and not any("pipeline" in n.lower() for n in names):
                 return True
         return False
 

@@ -18,9 +18,10 @@ class Settings:
 
 
 def validate_codes(codes: list[str] | tuple[str, ...], where: str) -> list[str]:
-    """Codes or prefixes (ZG3, ZG30, ZG301, ALL); BadInput names an unknown one."""
+    """Codes or prefixes (ZG3, ZG30, ZG301, ALL; comma-separated lists too); BadInput names
+    an unknown one."""
     result = []
-    for raw in codes:
+    for raw in (part for item in codes for part in str(item).split(",")):
         code = raw.strip().upper()
         if not code:
             continue
