@@ -54,8 +54,11 @@ def running_app(space, tiny_model):
 
     def get(task: str) -> App:
         if task not in apps:
-            app = App(space(task), tiny_model(task),
-                      {"GRADIO_CACHE_EXAMPLES": "true", "GRADIO_CACHE_MODE": "lazy"})
+            app = App(
+                space(task),
+                tiny_model(task),
+                {"GRADIO_CACHE_EXAMPLES": "true", "GRADIO_CACHE_MODE": "lazy"},
+            )
             apps[task] = app
             app.wait_ready()
             app.calls_at_ready = app.gpu_calls()

@@ -20,8 +20,15 @@ def render(task: str, dest: Path, **answers) -> Path:
     """copier.run_copy from the repository root with the defaults, as a user would."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a checkout with uncommitted changes is fine here
-        copier.run_copy(str(REPO), dest, data={"task": task, "space_name": task, **answers},
-                        defaults=True, quiet=True, vcs_ref="HEAD", unsafe=False)
+        copier.run_copy(
+            str(REPO),
+            dest,
+            data={"task": task, "space_name": task, **answers},
+            defaults=True,
+            quiet=True,
+            vcs_ref="HEAD",
+            unsafe=False,
+        )
     return dest
 
 
@@ -50,14 +57,21 @@ class App:
             "PYTHONUNBUFFERED": "1",
             "CUDA_VISIBLE_DEVICES": "",
             # sitecustomize in TRACER logs each @spaces.GPU call (app.py is unchanged).
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(TRACER), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(TRACER), os.environ.get("PYTHONPATH")])
+            ),
             "ZG_GPU_CALLS": str(self.calls_file),
             **(extra_env or {}),
         }
         self.log = self.log_file.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=app_dir, env=env, stdout=self.log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            [sys.executable, "app.py"],
+            cwd=app_dir,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 300) -> None:
         deadline = time.monotonic() + timeout

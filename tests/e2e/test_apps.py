@@ -24,9 +24,10 @@ def test_every_task_has_an_e2e_module(task):
 
 
 def test_e2e_dependencies_match_the_facts():
+    from importlib.metadata import version
+
     import gradio
     import spaces  # noqa: F401 - importable, and the version below
-    from importlib.metadata import version
 
     facts = load_facts(REPO / "facts" / "zerogpu.yml")
     assert gradio.__version__ == facts.data["gradio"]["sdk_version"]
@@ -66,11 +67,21 @@ def test_eight_concurrent_visitors_get_their_own_answers(task, running_app):
 def test_the_spaces_own_pickle_boundary_test_passes(task, space, tiny_model, tmp_path):
     """The shipped tests/test_pickle_boundary.py, as an owner runs it, on the tiny model."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_pickle_boundary.py"],
-        cwd=space(task), capture_output=True, text=True, timeout=900,
-        env={**__import__("os").environ, "MODEL_ID": str(tiny_model(task)),
-             "HF_HUB_OFFLINE": "1"})
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_pickle_boundary.py",
+        ],
+        cwd=space(task),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**__import__("os").environ, "MODEL_ID": str(tiny_model(task)), "HF_HUB_OFFLINE": "1"},
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout.splitlines()[-1]
 
@@ -91,8 +102,9 @@ def test_the_boundary_refuses_what_needs_cuda(space):
 
             return (torch.cuda.init, ())
 
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"),
-                             initializer=boundary._without_cuda) as main:
+    with ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=boundary._without_cuda
+    ) as main:
         plain = main.submit(boundary._main_side, [pickle.dumps({"text": "ok"})]).result()
         assert plain == [{"text": "ok"}]
         with pytest.raises(AssertionError, match="touched CUDA"):

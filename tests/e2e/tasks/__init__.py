@@ -6,8 +6,15 @@ See tests/e2e/README.md for what a module provides.
 import importlib
 from types import ModuleType
 
-REQUIRED = ("HANDLER", "build_model", "check_endpoints", "concurrent_call", "browse",
-            "bench_calls", "estimate")
+REQUIRED = (
+    "HANDLER",
+    "build_model",
+    "check_endpoints",
+    "concurrent_call",
+    "browse",
+    "bench_calls",
+    "estimate",
+)
 
 
 def module_name(task: str) -> str:

@@ -7,7 +7,6 @@ needed: the models are random, so what matters is that every id decodes.
 """
 
 
-
 def bytes_to_unicode() -> dict[int, str]:
     """GPT-2's byte -> printable character table (what byte-level BPE vocabularies use)."""
     printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1)]
@@ -21,16 +20,61 @@ def bytes_to_unicode() -> dict[int, str]:
             extra += 1
     return table
 
-WORDS = (
-    "the a an gpu cpu space model token chat image sound text fox robot clock lighthouse "
-    "dawn snow forest tiny borrowed hardware haiku explain two sentences what does write "
-    "about in on of and to is it this that with for from by at as be are was were"
-).split()
+
+WORDS = [
+    "the",
+    "a",
+    "an",
+    "gpu",
+    "cpu",
+    "space",
+    "model",
+    "token",
+    "chat",
+    "image",
+    "sound",
+    "text",
+    "fox",
+    "robot",
+    "clock",
+    "lighthouse",
+    "dawn",
+    "snow",
+    "forest",
+    "tiny",
+    "borrowed",
+    "hardware",
+    "haiku",
+    "explain",
+    "two",
+    "sentences",
+    "what",
+    "does",
+    "write",
+    "about",
+    "in",
+    "on",
+    "of",
+    "and",
+    "to",
+    "is",
+    "it",
+    "this",
+    "that",
+    "with",
+    "for",
+    "from",
+    "by",
+    "at",
+    "as",
+    "be",
+    "are",
+    "was",
+    "were",
+]
 
 
-def byte_level_vocab(
-    specials: list[str], extra_words: int = 0, suffix: str = ""
-) -> dict[str, int]:
+def byte_level_vocab(specials: list[str], extra_words: int = 0, suffix: str = "") -> dict[str, int]:
     """specials first, then WORDS and `extra_words` fillers (as " word"), then every byte.
 
     `suffix` (CLIP's "</w>") adds an end-of-word form of every byte and word."""

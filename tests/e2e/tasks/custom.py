@@ -18,15 +18,24 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
 
     dest.mkdir(parents=True, exist_ok=True)
     letters = list("abcdefghijklmnopqrstuvwxyz0123456789.,!?'-")
-    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *letters,
-              *(f"##{c}" for c in letters)]
+    tokens = [
+        "[PAD]",
+        "[UNK]",
+        "[CLS]",
+        "[SEP]",
+        "[MASK]",
+        *WORDS,
+        *letters,
+        *(f"##{c}" for c in letters),
+    ]
     vocab_file = dest / "vocab.txt"
     vocab_file.write_text("\n".join(dict.fromkeys(tokens)) + "\n")
     tokenizer = DistilBertTokenizer(vocab=str(vocab_file), model_max_length=512)
     tokenizer.save_pretrained(dest)
     torch.manual_seed(0)
-    DistilBertModel(DistilBertConfig(vocab_size=len(tokenizer), max_position_embeddings=512,
-                                     **SIZES[scale])).save_pretrained(dest)
+    DistilBertModel(
+        DistilBertConfig(vocab_size=len(tokenizer), max_position_embeddings=512, **SIZES[scale])
+    ).save_pretrained(dest)
 
 
 def check_endpoints(client, app_dir: Path) -> None:

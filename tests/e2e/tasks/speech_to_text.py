@@ -8,44 +8,83 @@ import numpy as np
 from ._tokens import byte_level_vocab
 
 HANDLER = "transcribe"
-SPECIALS = ["<|endoftext|>", "<|startoftranscript|>", "<|en|>", "<|translate|>",
-            "<|transcribe|>", "<|startoflm|>", "<|startofprev|>", "<|nocaptions|>",
-            "<|notimestamps|>"]
+SPECIALS = [
+    "<|endoftext|>",
+    "<|startoftranscript|>",
+    "<|en|>",
+    "<|translate|>",
+    "<|transcribe|>",
+    "<|startoflm|>",
+    "<|startofprev|>",
+    "<|nocaptions|>",
+    "<|notimestamps|>",
+]
 SIZES = {
-    "tiny": dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-                 decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                 extra_words=200),
+    "tiny": dict(
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        extra_words=200,
+    ),
     # GPU benchmark: whisper-base's shape (about 74M parameters, 51865 tokens).
-    "bench": dict(d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
-                  decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
-                  extra_words=51_500),
+    "bench": dict(
+        d_model=512,
+        encoder_layers=6,
+        decoder_layers=6,
+        encoder_attention_heads=8,
+        decoder_attention_heads=8,
+        encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048,
+        extra_words=51_500,
+    ),
 }
 RATE = 16_000
 
 
 def build_model(dest: Path, scale: str = "tiny") -> None:
     import torch
-    from transformers import (WhisperConfig, WhisperFeatureExtractor,
-                              WhisperForConditionalGeneration, WhisperProcessor,
-                              WhisperTokenizer)
+    from transformers import (
+        WhisperConfig,
+        WhisperFeatureExtractor,
+        WhisperForConditionalGeneration,
+        WhisperProcessor,
+        WhisperTokenizer,
+    )
 
     size = dict(SIZES[scale])
     # As in Whisper, the special tokens come after the text tokens and
     # <|notimestamps|> is the last: ids above it would read as timestamps.
     vocab = byte_level_vocab([], extra_words=size.pop("extra_words"))
     vocab.update({token: len(vocab) + index for index, token in enumerate(SPECIALS)})
-    tokenizer = WhisperTokenizer(vocab=vocab, merges=[], model_max_length=448,
-                                 pad_token="<|endoftext|>", extra_special_tokens=SPECIALS[1:])
+    tokenizer = WhisperTokenizer(
+        vocab=vocab,
+        merges=[],
+        model_max_length=448,
+        pad_token="<|endoftext|>",
+        extra_special_tokens=SPECIALS[1:],
+    )
     processor = WhisperProcessor(WhisperFeatureExtractor(feature_size=80), tokenizer)
     processor.save_pretrained(dest)
     ids = {token: vocab[token] for token in SPECIALS}
     torch.manual_seed(0)
     config = WhisperConfig(
-        vocab_size=len(tokenizer), num_mel_bins=80, max_source_positions=1500,
+        vocab_size=len(tokenizer),
+        num_mel_bins=80,
+        max_source_positions=1500,
         max_target_positions=448 if scale == "bench" else 64,
-        eos_token_id=ids["<|endoftext|>"], bos_token_id=ids["<|endoftext|>"],
-        pad_token_id=ids["<|endoftext|>"], decoder_start_token_id=ids["<|startoftranscript|>"],
-        begin_suppress_tokens=[], suppress_tokens=[], tie_word_embeddings=False, **size)
+        eos_token_id=ids["<|endoftext|>"],
+        bos_token_id=ids["<|endoftext|>"],
+        pad_token_id=ids["<|endoftext|>"],
+        decoder_start_token_id=ids["<|startoftranscript|>"],
+        begin_suppress_tokens=[],
+        suppress_tokens=[],
+        tie_word_embeddings=False,
+        **size,
+    )
     model = WhisperForConditionalGeneration(config)
     generation = model.generation_config
     generation.no_timestamps_token_id = ids["<|notimestamps|>"]
@@ -97,7 +136,8 @@ def browse(page) -> None:
     path = write_wav(Path(tempfile.mkdtemp()) / "tone.wav", tone(1.0, 440))
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.locator("audio, [data-testid='waveform-Audio']").first.wait_for(
-        state="attached", timeout=30_000)
+        state="attached", timeout=30_000
+    )
     page.get_by_role("button", name="Transcribe").click()
     page.wait_for_timeout(3000)
 

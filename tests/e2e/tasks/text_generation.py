@@ -12,11 +12,23 @@ CHAT_TEMPLATE = (
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 SIZES = {
     # CPU tests: a few hundred thousand parameters.
-    "tiny": dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                 num_attention_heads=4, num_key_value_heads=2, extra_words=2000),
+    "tiny": dict(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        extra_words=2000,
+    ),
     # GPU benchmark: Qwen2.5-0.5B's shape (about 0.49B parameters).
-    "bench": dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
-                  num_attention_heads=14, num_key_value_heads=2, extra_words=151_000),
+    "bench": dict(
+        hidden_size=896,
+        intermediate_size=4864,
+        num_hidden_layers=24,
+        num_attention_heads=14,
+        num_key_value_heads=2,
+        extra_words=151_000,
+    ),
 }
 
 
@@ -26,20 +38,31 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
 
     size = dict(SIZES[scale])
     vocab = byte_level_vocab(SPECIALS, extra_words=size.pop("extra_words"))
-    tokenizer = Qwen2Tokenizer(vocab=vocab, merges=[], eos_token="<|im_end|>",
-                               pad_token="<|endoftext|>", unk_token="<|endoftext|>")
+    tokenizer = Qwen2Tokenizer(
+        vocab=vocab,
+        merges=[],
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        unk_token="<|endoftext|>",
+    )
     tokenizer.chat_template = CHAT_TEMPLATE
     tokenizer.save_pretrained(dest)
     torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), max_position_embeddings=2048,
-                         tie_word_embeddings=False, eos_token_id=tokenizer.eos_token_id,
-                         pad_token_id=tokenizer.pad_token_id, **size)
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        max_position_embeddings=2048,
+        tie_word_embeddings=False,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        **size,
+    )
     model = Qwen2ForCausalLM(config)
     model.save_pretrained(dest)
     # A random model may pick the end token at once; ask for a few tokens first
     # so that every reply streams in more than one piece.
-    GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-                     min_new_tokens=6).save_pretrained(dest)
+    GenerationConfig(
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, min_new_tokens=6
+    ).save_pretrained(dest)
 
 
 def check_endpoints(client, app_dir: Path) -> None:
@@ -71,15 +94,22 @@ def browse(page) -> None:
     page.locator(".message.bot, [data-testid='bot']").first.wait_for(timeout=60_000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"bot\"], .message.bot')]"
-        ".some(e => e.innerText.trim().length > 0)", timeout=60_000)
+        ".some(e => e.innerText.trim().length > 0)",
+        timeout=60_000,
+    )
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
     """(label, handler arguments, inputs that drive the dynamic estimate)."""
     calls = []
     for tokens in (64, 256, 512):
-        calls.append((f"{tokens} new tokens", ("Explain what a GPU does", [], tokens, 0.7),
-                      {"max_new_tokens": tokens}))
+        calls.append(
+            (
+                f"{tokens} new tokens",
+                ("Explain what a GPU does", [], tokens, 0.7),
+                {"max_new_tokens": tokens},
+            )
+        )
     return calls
 
 

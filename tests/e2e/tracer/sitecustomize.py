@@ -22,19 +22,22 @@ if _LOG:
 
     def _traced(handler, decorated):
         if inspect.isgeneratorfunction(handler):
+
             @functools.wraps(handler)
             def generator(*args, **kwargs):
                 _record(handler.__name__)
                 yield from decorated(*args, **kwargs)
+
             return generator
 
         @functools.wraps(handler)
         def function(*args, **kwargs):
             _record(handler.__name__)
             return decorated(*args, **kwargs)
+
         return function
 
-    def GPU(*args, **kwargs):  # noqa: N802 - same name as spaces.GPU
+    def GPU(*args, **kwargs):
         if args and callable(args[0]) and not kwargs:
             return _traced(args[0], _real_gpu(args[0]))
         decorator = _real_gpu(*args, **kwargs)
