@@ -35,7 +35,7 @@ def as_chat_messages(message: str, history: list[dict]) -> list[dict]:
     return messages
 
 
-@spaces.GPU(duration=40)
+@spaces.GPU(duration=60)
 def chat(message: str, history: list[dict], max_new_tokens: int, temperature: float):
     """Stream the reply. The whole token loop runs inside this one GPU call."""
     inputs = tokenizer.apply_chat_template(
