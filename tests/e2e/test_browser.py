@@ -17,5 +17,7 @@ def test_default_space_answers_in_chromium(running_app, tmp_path):
         open_space(page, app.url)
         load(DEFAULT_TASK).browse(page)
         page.screenshot(path=tmp_path / "chat.png")
-    assert len(app.gpu_calls()) > calls_before, "the browser's message never reached the GPU handler"
+    assert len(app.gpu_calls()) > calls_before, (
+        "the browser's message never reached the GPU handler"
+    )
     assert (tmp_path / "chat.png").stat().st_size > 10_000
