@@ -63,7 +63,8 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
     )
     rows = []
     for label, arguments, inputs in module.bench_calls():
-        def call():
+
+        def call(arguments=arguments):
             result = handler(*arguments)
             if hasattr(result, "__next__"):
                 result = list(result)[-1]
@@ -77,13 +78,24 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
             started = time.perf_counter()
             call()
             seconds.append(time.perf_counter() - started)
-        rows.append({
-            "label": label, "inputs": inputs, "seconds": seconds,
-            "p50": statistics.median(seconds), "p95": percentile(seconds, 0.95),
-            "estimate_declared": app.estimate_duration(*arguments),
-        })
-    return {"task": task, "parameters": parameters, "load_seconds": load_seconds,
-            "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu", "dtype": str(app.dtype), "rows": rows}
+        rows.append(
+            {
+                "label": label,
+                "inputs": inputs,
+                "seconds": seconds,
+                "p50": statistics.median(seconds),
+                "p95": percentile(seconds, 0.95),
+                "estimate_declared": app.estimate_duration(*arguments),
+            }
+        )
+    return {
+        "task": task,
+        "parameters": parameters,
+        "load_seconds": load_seconds,
+        "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
+        "dtype": str(app.dtype),
+        "rows": rows,
+    }
 
 
 def _modules(obj):
@@ -106,11 +118,12 @@ def cuda_tensor_is_refused(app_dir: Path) -> bool:
     from multiprocessing import get_context
 
     payload = [pickle.dumps(torch.ones(4, device="cuda"))]
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"),
-                             initializer=boundary._without_cuda) as main:
+    with ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=boundary._without_cuda
+    ) as main:
         try:
             main.submit(boundary._main_side, payload).result()
-        except Exception as error:  # noqa: BLE001 - any refusal counts
+        except Exception as error:
             return "CUDA" in str(error) or "cuda" in str(error)
     return False
 
@@ -125,8 +138,12 @@ def declared_dynamic(facts: dict, task: str, inputs: dict, module) -> int:
     """What the rendered estimate_duration declares (large slice) with the facts' coefficients."""
     rules = facts["duration"]
     raw = module.estimate(facts["tasks"][task]["duration"]["dynamic"], inputs)
-    return int(min(rules["cap_seconds"],
-                   max(rules["floor_seconds"], math.ceil(raw * rules["safety_margin"]))))
+    return int(
+        min(
+            rules["cap_seconds"],
+            max(rules["floor_seconds"], math.ceil(raw * rules["safety_margin"])),
+        )
+    )
 
 
 def table(results: list[dict]) -> str:
@@ -160,7 +177,9 @@ def table(results: list[dict]) -> str:
             )
     boundary = ", ".join(
         f"{r['task']}: {'passed' if r.get('boundary_passed') else 'FAILED'}"
-        f"{', CUDA tensor refused' if r.get('cuda_tensor_refused') else ''}" for r in results)
+        f"{', CUDA tensor refused' if r.get('cuda_tensor_refused') else ''}"
+        for r in results
+    )
     lines += ["", f"Pickle boundary on the GPU (the Space's own test): {boundary}."]
     return "\n".join(lines) + "\n"
 
@@ -199,18 +218,42 @@ def main() -> None:
         print(f"{task}: built model in {time.perf_counter() - started:.0f} s", flush=True)
         env = {**os.environ, "MODEL_ID": str(model_dir), "PYTHONUNBUFFERED": "1"}
         child = subprocess.run(
-            [sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out),
-             "--repeats", str(args.repeats), "--child", task],
-            env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                __file__,
+                "--apps",
+                str(args.apps),
+                "--out",
+                str(args.out),
+                "--repeats",
+                str(args.repeats),
+                "--child",
+                task,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
         if child.returncode or not lines:
             print(f"{task}: timing failed\n{child.stderr[-3000:]}", flush=True)
             continue
         result = json.loads(lines[-1][7:])
         boundary = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             "tests/test_pickle_boundary.py"],
-            cwd=args.apps / task, env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_pickle_boundary.py",
+            ],
+            cwd=args.apps / task,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         result["boundary_test"] = boundary.stdout.strip().splitlines()[-1:] or ["no output"]
         result["boundary_passed"] = boundary.returncode == 0
         if boundary.returncode:

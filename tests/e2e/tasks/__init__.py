@@ -4,6 +4,7 @@ See tests/e2e/README.md for what a module provides.
 """
 
 import importlib
+import importlib.util
 from types import ModuleType
 
 REQUIRED = (
@@ -19,6 +20,10 @@ REQUIRED = (
 
 def module_name(task: str) -> str:
     return task.replace("-", "_")
+
+
+def has_module(task: str) -> bool:
+    return importlib.util.find_spec(f"{__name__}.{module_name(task)}") is not None
 
 
 def load(task: str) -> ModuleType:

@@ -134,6 +134,8 @@ def browse(page) -> None:
     import tempfile
 
     path = write_wav(Path(tempfile.mkdtemp()) / "tone.wav", tone(1.0, 440))
+    # The microphone is the first source; switch the component to upload.
+    page.locator("button[aria-label*='pload' i]").first.click()
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.locator("audio, [data-testid='waveform-Audio']").first.wait_for(
         state="attached", timeout=30_000
