@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
+from tasks import model_env  # noqa: E402
 
 # Seconds on a ZeroGPU `large` slice (half an RTX Pro 6000 Blackwell) per
 # second measured on the benchmark GPU (an H200 or H100). See benchmarks/README.md.
@@ -54,13 +55,7 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
     app = importlib.import_module("app")
     load_seconds = time.perf_counter() - started
     handler = getattr(app, module.HANDLER)
-    parameters = sum(
-        p.numel()
-        for name in ("model", "pipe", "asr")
-        if hasattr(app, name)
-        for part in _modules(getattr(app, name))
-        for p in part.parameters()
-    )
+    parameters = sum(p.numel() for p in _parameters(app))
     rows = []
     for label, arguments, inputs in module.bench_calls():
 
@@ -98,14 +93,21 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
     }
 
 
-def _modules(obj):
+def _parameters(app) -> list:
+    """The parameters of the torch modules that app.py holds at module scope: models,
+    and the parts of diffusers and transformers pipelines, each parameter counted once
+    (a model may sit both alone and inside a pipeline)."""
     import torch
 
-    if isinstance(obj, torch.nn.Module):
-        return [obj]
-    if hasattr(obj, "components"):  # a diffusers pipeline
-        return [c for c in obj.components.values() if isinstance(c, torch.nn.Module)]
-    return [obj.model]  # a transformers pipeline
+    parts = []
+    for value in vars(app).values():
+        if isinstance(value, torch.nn.Module):
+            parts.append(value)
+        elif hasattr(value, "components"):  # a diffusers pipeline
+            parts += [c for c in value.components.values() if isinstance(c, torch.nn.Module)]
+        elif isinstance(getattr(value, "model", None), torch.nn.Module):  # transformers
+            parts.append(value.model)
+    return list({id(p): p for part in parts for p in part.parameters()}.values())
 
 
 def cuda_tensor_is_refused(app_dir: Path) -> bool:
@@ -216,7 +218,7 @@ def main() -> None:
         started = time.perf_counter()
         module.build_model(model_dir, args.scale)
         print(f"{task}: built model in {time.perf_counter() - started:.0f} s", flush=True)
-        env = {**os.environ, "MODEL_ID": str(model_dir), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **model_env(task, model_dir), "PYTHONUNBUFFERED": "1"}
         child = subprocess.run(
             [
                 sys.executable,

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from e2e.browser import chromium_page, open_space  # noqa: E402
 from e2e.conftest import TASKS  # noqa: E402
 from e2e.spaces_under_test import App, render  # noqa: E402
-from e2e.tasks import load  # noqa: E402
+from e2e.tasks import load, model_env  # noqa: E402
 from PIL import Image  # noqa: E402
 
 GALLERY = ROOT / "docs" / "images" / "gallery"
@@ -28,7 +28,7 @@ def shoot(task: str, work: Path) -> Path:
     module = load(task)
     model = work / f"model-{task}"
     module.build_model(model, "tiny")
-    app = App(render(task, work / task), model)
+    app = App(render(task, work / task), model, model_env(task, model))
     try:
         app.wait_ready()
         with chromium_page(1000, 760) as page:

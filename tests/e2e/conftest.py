@@ -7,7 +7,7 @@ import pytest
 from zgscaffold.facts import load_facts
 
 from .spaces_under_test import REPO, App, render
-from .tasks import has_module, load
+from .tasks import has_module, load, model_env
 
 ALL_TASKS = list(load_facts(REPO / "facts" / "zerogpu.yml").tasks)
 # Task types that run in-process on tiny models (tests/test_apps_vision.py,
@@ -70,7 +70,11 @@ def running_app(space, tiny_model):
             app = App(
                 space(task),
                 tiny_model(task),
-                {"GRADIO_CACHE_EXAMPLES": "true", "GRADIO_CACHE_MODE": "lazy"},
+                {
+                    "GRADIO_CACHE_EXAMPLES": "true",
+                    "GRADIO_CACHE_MODE": "lazy",
+                    **model_env(task, tiny_model(task)),
+                },
             )
             apps[task] = app
             app.wait_ready()

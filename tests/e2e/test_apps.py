@@ -1,5 +1,6 @@
 """Every task's generated Space, run for real on CPU with a tiny model."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from zgscaffold.facts import load_facts
 
 from .conftest import ALL_TASKS, PENDING, TASKS
 from .spaces_under_test import REPO
-from .tasks import has_module, load
+from .tasks import has_module, load, model_env
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +91,7 @@ def test_the_spaces_own_pickle_boundary_test_passes(task, space, tiny_model, tmp
         capture_output=True,
         text=True,
         timeout=900,
-        env={**__import__("os").environ, "MODEL_ID": str(tiny_model(task)), "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, **model_env(task, tiny_model(task)), "HF_HUB_OFFLINE": "1"},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout.splitlines()[-1]

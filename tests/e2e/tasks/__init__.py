@@ -5,6 +5,7 @@ See tests/e2e/README.md for what a module provides.
 
 import importlib
 import importlib.util
+from pathlib import Path
 from types import ModuleType
 
 REQUIRED = (
@@ -38,3 +39,10 @@ def load(task: str) -> ModuleType:
     if missing:
         raise LookupError(f"tests/e2e/tasks/{module_name(task)}.py lacks {', '.join(missing)}")
     return module
+
+
+def model_env(task: str, model_dir: Path) -> dict[str, str]:
+    """The environment that points the task's app.py at a model built by its module:
+    MODEL_ID, plus whatever the module's optional `app_env(model_dir)` adds."""
+    extra = getattr(load(task), "app_env", None)
+    return {"MODEL_ID": str(model_dir), **(extra(model_dir) if extra else {})}
