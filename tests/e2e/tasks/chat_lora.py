@@ -1,0 +1,159 @@
+"""chat-lora: an OPT base without a chat template plus a LoRA adapter on q_proj/v_proj;
+/chat streams. The base is saved in the model folder, the adapter in its `adapter/`."""
+
+import itertools
+import string
+from pathlib import Path
+
+from ._tokens import WORDS, byte_level_vocab
+
+HANDLER = "chat"
+SPECIALS = ["<pad>", "<unk>", "</s>"]
+SIZES = {
+    # CPU tests: a word-level vocabulary and a few thousand parameters.
+    "tiny": dict(
+        model=dict(
+            hidden_size=16,
+            word_embed_proj_dim=16,
+            ffn_dim=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            max_position_embeddings=256,
+        ),
+        lora=dict(r=4, lora_alpha=8),
+    ),
+    # GPU benchmark: facebook/opt-350m's shape (about 331M parameters, 50265
+    # byte-level BPE tokens in a 50272-row embedding) with ybelkada/opt-350m-lora's
+    # rank-16 adapter.
+    "bench": dict(
+        model=dict(
+            hidden_size=1024,
+            word_embed_proj_dim=512,
+            ffn_dim=4096,
+            num_hidden_layers=24,
+            num_attention_heads=16,
+            max_position_embeddings=2048,
+            do_layer_norm_before=False,
+            vocab_size=50_272,
+        ),
+        lora=dict(r=16, lora_alpha=32, lora_dropout=0.05),
+    ),
+}
+MAX_NEW_TOKENS = 1024  # the app's limit
+
+
+def adapter_dir(model_dir: Path) -> Path:
+    return model_dir / "adapter"
+
+
+def app_env(model_dir: Path) -> dict[str, str]:
+    return {"ADAPTER_ID": str(adapter_dir(model_dir))}
+
+
+def word_tokenizer():
+    """A word-level fast tokenizer without a chat template (the app adds a plain one)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    pieces = [*SPECIALS, *string.ascii_letters, *string.punctuation, *WORDS, "User", "Assistant"]
+    vocab = {piece: index for index, piece in enumerate(dict.fromkeys(pieces))}
+    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    backend.decoder = decoders.WordPiece(prefix="##")  # joins words with spaces
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend, pad_token="<pad>", unk_token="<unk>", eos_token="</s>"
+    )
+
+
+def bpe_tokenizer(vocab_size: int):
+    """OPT's kind: byte-level BPE (GPT-2's), `</s>` both starting and ending a text."""
+    from transformers import GPT2Tokenizer
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>"]
+    extra = vocab_size - len(byte_level_vocab(specials))
+    return GPT2Tokenizer(
+        vocab=byte_level_vocab(specials, extra_words=extra),
+        merges=[],
+        bos_token="</s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    )
+
+
+def config(scale: str, tokenizer):
+    from transformers import OPTConfig
+
+    size = dict(SIZES[scale]["model"])
+    return OPTConfig(
+        vocab_size=size.pop("vocab_size", len(tokenizer)),
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.eos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        **size,
+    )
+
+
+def build_model(dest: Path, scale: str = "tiny") -> None:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import GenerationConfig, OPTForCausalLM
+
+    dest.mkdir(parents=True, exist_ok=True)
+    tokenizer = word_tokenizer() if scale == "tiny" else bpe_tokenizer(50_265)
+    tokenizer.save_pretrained(dest)
+    torch.manual_seed(0)
+    base = OPTForCausalLM(config(scale, tokenizer))
+    base.save_pretrained(dest)
+    # A random model may pick the end token at once; ask for a few tokens first.
+    GenerationConfig(
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, min_new_tokens=4
+    ).save_pretrained(dest)
+    # Non-zero adapter weights (a fresh LoRA's B is zero), so the adapter changes the replies.
+    lora = LoraConfig(
+        target_modules=["q_proj", "v_proj"], init_lora_weights=False, **SIZES[scale]["lora"]
+    )
+    get_peft_model(base, lora).save_pretrained(adapter_dir(dest))
+
+
+def check_endpoints(client, app_dir: Path) -> None:
+    """Stream one greedy reply through /chat in several growing chunks, then a sampled one."""
+    job = client.submit("what is a gpu", 16, 0.0, api_name="/chat")
+    chunks = [chunk for chunk in job]
+    final = job.result()
+    assert isinstance(final, str) and final.strip(), f"empty reply: {final!r}"
+    texts = [c if isinstance(c, str) else str(c) for c in chunks]
+    distinct = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
+    assert len(distinct) > 1, f"reply arrived in one piece: {chunks!r}"
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(distinct)), texts
+    sampled = client.predict("write a haiku about the snow", 16, 1.0, api_name="/chat")
+    assert isinstance(sampled, str) and sampled.strip()
+
+
+def concurrent_call(client, index: int):
+    """One greedy reply for the index-th prompt (deterministic: comparable across calls)."""
+    prompt = " ".join(["tiny", "robot", "clock", "fox", "snow", "dawn", "gpu", "chat"][: index + 1])
+    return client.predict(prompt, 16, 0.0, api_name="/chat"), []
+
+
+def browse(page) -> None:
+    box = page.get_by_role("textbox").first
+    box.fill("Explain what a GPU does")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"bot\"], .message.bot')]"
+        ".some(e => e.innerText.trim().length > 0)",
+        timeout=60_000,
+    )
+
+
+def bench_calls() -> list[tuple[str, tuple, dict]]:
+    calls = []
+    for tokens in (64, 256, MAX_NEW_TOKENS):
+        arguments = ("Explain what a GPU does", [], tokens, 0.7)
+        calls.append((f"{tokens} new tokens", arguments, {"max_new_tokens": tokens}))
+    return calls
+
+
+def estimate(coefficients: dict, inputs: dict) -> float:
+    return coefficients["base"] + coefficients["per_token"] * inputs["max_new_tokens"]
