@@ -69,19 +69,6 @@ def bert_tokenizer(dest: Path):
     return tokenizer
 
 
-def clip_tokenizer(dest: Path):
-    """A CLIP BPE tokenizer whose vocabulary is single characters (no merges)."""
-    from transformers import CLIPTokenizer
-
-    specials = ["<|startoftext|>", "<|endoftext|>"]
-    chars = [chr(c) for c in range(33, 127)]
-    pieces = [*specials, *chars, *(f"{c}</w>" for c in chars)]
-    vocab = {piece: index for index, piece in enumerate(pieces)}
-    tokenizer = CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77)
-    tokenizer.save_pretrained(dest)
-    return tokenizer
-
-
 def word_tokenizer(dest: Path):
     """A word-level fast tokenizer without a chat template (like OPT's)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
@@ -104,25 +91,6 @@ def word_tokenizer(dest: Path):
     )
     tokenizer.save_pretrained(dest)
     return tokenizer
-
-
-def clip_text_encoder(dest: Path):
-    from transformers import CLIPTextConfig, CLIPTextModel
-
-    tokenizer = clip_tokenizer(dest / "tokenizer")
-    config = CLIPTextConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=37,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        max_position_embeddings=77,
-        bos_token_id=0,
-        eos_token_id=1,
-        pad_token_id=1,
-        projection_dim=32,
-    )
-    return tokenizer, CLIPTextModel(config)
 
 
 def image_to_image(dest: Path) -> dict[str, str]:
@@ -190,42 +158,9 @@ def audio_classification(dest: Path) -> dict[str, str]:
 
 
 def text_to_video(dest: Path) -> dict[str, str]:
-    from diffusers import AutoencoderKL, DDIMScheduler, TextToVideoSDPipeline, UNet3DConditionModel
+    from e2e.tasks import load
 
-    seeded()
-    tokenizer, text_encoder = clip_text_encoder(dest)
-    unet = UNet3DConditionModel(
-        block_out_channels=(8, 16),
-        layers_per_block=1,
-        sample_size=16,
-        in_channels=4,
-        out_channels=4,
-        down_block_types=("CrossAttnDownBlock3D", "DownBlock3D"),
-        up_block_types=("UpBlock3D", "CrossAttnUpBlock3D"),
-        cross_attention_dim=32,
-        attention_head_dim=4,
-        norm_num_groups=4,
-    )
-    vae = AutoencoderKL(
-        block_out_channels=(8, 16),
-        in_channels=3,
-        out_channels=3,
-        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
-        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
-        latent_channels=4,
-        norm_num_groups=4,
-        sample_size=32,
-    )
-    scheduler = DDIMScheduler(
-        beta_start=0.00085,
-        beta_end=0.012,
-        beta_schedule="scaled_linear",
-        clip_sample=False,
-        set_alpha_to_one=False,
-    )
-    TextToVideoSDPipeline(
-        vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet, scheduler=scheduler
-    ).save_pretrained(dest)
+    load("text-to-video").build_model(dest, "tiny")
     return {"MODEL_ID": str(dest)}
 
 
