@@ -62,6 +62,17 @@ def _image(path) -> "tuple[int, int]":
         return image.size
 
 
+def gradient(path: Path, width: int, height: int) -> Path:
+    """A smooth picture for the gallery screenshot (noise would bloat the PNG)."""
+    import numpy as np
+    from PIL import Image
+
+    x = np.linspace(0, 255, width, dtype=np.uint8)[None, :].repeat(height, 0)
+    y = np.linspace(0, 255, height, dtype=np.uint8)[:, None].repeat(width, 1)
+    Image.fromarray(np.stack([x, y, 255 - x], axis=2)).save(path)
+    return path
+
+
 def check_endpoints(client, app_dir: Path) -> None:
     """A small and an oversized photo come back as PNG files of their fitted sizes; the
     app refuses a missing image and steps x strength below one with its own messages."""
@@ -100,7 +111,7 @@ def concurrent_call(client, index: int):
 def browse(page) -> None:
     import tempfile
 
-    path = photo(Path(tempfile.mkdtemp()) / "photo.png", 384, 256, 0)
+    path = gradient(Path(tempfile.mkdtemp()) / "photo.png", 384, 256)
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.wait_for_timeout(2000)  # the upload shows in the input component
     before = page.locator("img").count()

@@ -71,6 +71,17 @@ def photo(path: Path, width: int, height: int, seed: int) -> Path:
     return path
 
 
+def gradient(path: Path, width: int, height: int) -> Path:
+    """A smooth picture for the gallery screenshot (noise would bloat the PNG)."""
+    import numpy as np
+    from PIL import Image
+
+    x = np.linspace(0, 255, width, dtype=np.uint8)[None, :].repeat(height, 0)
+    y = np.linspace(0, 255, height, dtype=np.uint8)[:, None].repeat(width, 1)
+    Image.fromarray(np.stack([x, y, 255 - x], axis=2)).save(path)
+    return path
+
+
 def check_endpoints(client, app_dir: Path) -> None:
     """A question about a PNG gets a string of at most max_new_tokens words; the app
     refuses a blank question and a missing image with its own messages."""
@@ -104,7 +115,7 @@ def concurrent_call(client, index: int):
 def browse(page) -> None:
     import tempfile
 
-    path = photo(Path(tempfile.mkdtemp()) / "photo.png", 320, 240, 0)
+    path = gradient(Path(tempfile.mkdtemp()) / "photo.png", 320, 240)
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.locator("img[src*='file='], img[src*='/file'], img[src^='blob:']").first.wait_for(
         timeout=30_000
