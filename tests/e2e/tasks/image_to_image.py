@@ -114,11 +114,12 @@ def browse(page) -> None:
     path = gradient(Path(tempfile.mkdtemp()) / "photo.png", 384, 256)
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.wait_for_timeout(2000)  # the upload shows in the input component
-    before = page.locator("img").count()
+    served = "img[src*='/file'], img[src*='file=']"
+    before = page.locator(served).count()
     page.get_by_label("Prompt").fill("A watercolor painting")
     page.get_by_role("button", name="Transform").click()
     page.wait_for_function(
-        f"() => document.querySelectorAll('img').length > {before}", timeout=120_000
+        f"() => document.querySelectorAll({served!r}).length > {before}", timeout=120_000
     )
 
 
