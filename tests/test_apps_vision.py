@@ -270,27 +270,9 @@ def check_depth(summary: dict) -> None:
 
 
 def tiny_blip_vqa(path: Path) -> None:
-    from transformers import (
-        BertTokenizer,
-        BlipConfig,
-        BlipForQuestionAnswering,
-        BlipImageProcessor,
-        BlipProcessor,
-    )
+    from e2e.tasks import load
 
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[DEC]", "what", "is", "this", "?"]
-    vocab = {word: i for i, word in enumerate([*words, *string.ascii_lowercase])}
-    special = {"bos_token_id": vocab["[DEC]"], "sep_token_id": vocab["[SEP]"], "pad_token_id": 0}
-    config = BlipConfig(
-        text_config=dict(vocab_size=len(vocab), max_position_embeddings=64, **SMALL, **special),
-        vision_config=dict(image_size=32, patch_size=8, **SMALL),
-        projection_dim=16,
-    )
-    BlipForQuestionAnswering(config).save_pretrained(path)
-    BlipProcessor(
-        image_processor=BlipImageProcessor(size={"height": 32, "width": 32}),
-        tokenizer=BertTokenizer(vocab=vocab, bos_token="[DEC]"),
-    ).save_pretrained(path)
+    load("image-to-text").build_model(path, "tiny")
 
 
 ANSWER = """

@@ -65,6 +65,12 @@ SIZES = {
 
 
 def build_model(dest: Path, scale: str = "tiny") -> None:
+    build_pipeline(dest, SIZES[scale])
+
+
+def build_pipeline(dest: Path, size: dict) -> None:
+    """A StableDiffusionPipeline of the shape `size` (as in SIZES; its "vae" may set
+    sample_size), saved to `dest`. image-to-image builds its models with it too."""
     import torch
     from diffusers import (
         AutoencoderKL,
@@ -74,16 +80,14 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
     )
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-    size = SIZES[scale]
     torch.manual_seed(0)
     n_down = len(size["vae"]["block_out_channels"])
     vae = AutoencoderKL(
         in_channels=3,
         out_channels=3,
-        sample_size=256,
         down_block_types=("DownEncoderBlock2D",) * n_down,
         up_block_types=("UpDecoderBlock2D",) * n_down,
-        **size["vae"],
+        **{"sample_size": 256, **size["vae"]},
     )
     unet = UNet2DConditionModel(sample_size=32, in_channels=4, out_channels=4, **size["unet"])
     tokenizer = CLIPTokenizer(
