@@ -52,18 +52,9 @@ SMALL = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, interme
 
 
 def tiny_vit_classifier(path: Path) -> None:
-    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
+    from e2e.tasks import load
 
-    labels = {i: f"class_{i}" for i in range(7)}
-    config = ViTConfig(
-        image_size=32,
-        patch_size=8,
-        **SMALL,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    ViTForImageClassification(config).save_pretrained(path)
-    ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
+    load("image-classification").build_model(path, "tiny")
 
 
 CLASSIFY = """
