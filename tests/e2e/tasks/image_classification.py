@@ -96,9 +96,7 @@ def concurrent_call(client, index: int):
 def browse(page) -> None:
     upload(page, picture_file(320, 240))
     page.get_by_role("button", name="Classify").click()
-    page.locator("[data-testid='label-output-value'], .output-class").first.wait_for(
-        timeout=60_000
-    )
+    page.locator("[data-testid='label-output-value'], .output-class").first.wait_for(timeout=60_000)
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
