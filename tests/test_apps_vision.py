@@ -81,31 +81,9 @@ def check_classify(summary: dict) -> None:
 
 
 def tiny_clip(path: Path) -> None:
-    from transformers import (
-        CLIPConfig,
-        CLIPImageProcessor,
-        CLIPModel,
-        CLIPProcessor,
-        CLIPTokenizer,
-    )
+    from e2e.tasks import load
 
-    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
-    for char in string.ascii_lowercase + string.digits + ".,'":
-        vocab[char] = len(vocab)
-        vocab[char + "</w>"] = len(vocab)
-    special = {"bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1}
-    config = CLIPConfig(
-        text_config=dict(vocab_size=len(vocab), max_position_embeddings=77, **SMALL, **special),
-        vision_config=dict(image_size=32, patch_size=8, **SMALL),
-        projection_dim=16,
-    )
-    CLIPModel(config).save_pretrained(path)
-    CLIPProcessor(
-        image_processor=CLIPImageProcessor(
-            size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}
-        ),
-        tokenizer=CLIPTokenizer(vocab=vocab, merges=[]),
-    ).save_pretrained(path)
+    load("zero-shot-image-classification").build_model(path, "tiny")
 
 
 ZERO_SHOT = """
