@@ -107,19 +107,9 @@ def check_zero_shot(summary: dict) -> None:
 
 
 def tiny_yolos(path: Path) -> None:
-    from transformers import YolosConfig, YolosForObjectDetection, YolosImageProcessor
+    from e2e.tasks import load
 
-    labels = {i: f"thing_{i}" for i in range(4)}
-    config = YolosConfig(
-        image_size=[32, 32],
-        patch_size=8,
-        num_detection_tokens=5,
-        **SMALL,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    YolosForObjectDetection(config).save_pretrained(path)
-    YolosImageProcessor(size={"shortest_edge": 32, "longest_edge": 64}).save_pretrained(path)
+    load("object-detection").build_model(path, "tiny")
 
 
 DETECT = """
