@@ -115,12 +115,12 @@ def concurrent_call(client, index: int):
 
 
 def browse(page) -> None:
-    upload(page, picture_file(320, 240))
-    # A random model is never sure: lower the threshold so its boxes show.
+    # A random model is never sure: lower the threshold so its boxes show. Set it
+    # first: the upload runs detection, and a click while that runs is ignored.
     number = page.locator("input[type=number]").first
     number.fill("0.05")
     number.press("Enter")
-    page.get_by_role("button", name="Detect").click()
+    upload(page, picture_file(320, 240))
     page.locator("img.mask").first.wait_for(timeout=60_000)
 
 
