@@ -133,28 +133,9 @@ def check_detect(summary: dict) -> None:
 
 
 def tiny_segformer(path: Path) -> None:
-    from transformers import (
-        SegformerConfig,
-        SegformerForSemanticSegmentation,
-        SegformerImageProcessor,
-    )
+    from e2e.tasks import load
 
-    labels = {i: f"region_{i}" for i in range(4)}
-    config = SegformerConfig(
-        num_encoder_blocks=2,
-        depths=[1, 1],
-        sr_ratios=[2, 1],
-        hidden_sizes=[8, 16],
-        patch_sizes=[7, 3],
-        strides=[4, 2],
-        num_attention_heads=[1, 1],
-        mlp_ratios=[2, 2],
-        decoder_hidden_size=16,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    SegformerForSemanticSegmentation(config).save_pretrained(path)
-    SegformerImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
+    load("image-segmentation").build_model(path, "tiny")
 
 
 SEGMENT = """
