@@ -164,35 +164,9 @@ def check_segment(summary: dict) -> None:
 
 
 def tiny_depth_anything(path: Path) -> None:
-    from transformers import (
-        DepthAnythingConfig,
-        DepthAnythingForDepthEstimation,
-        Dinov2Config,
-        DPTImageProcessor,
-    )
+    from e2e.tasks import load
 
-    backbone = Dinov2Config(
-        image_size=28,
-        patch_size=14,
-        hidden_size=32,
-        num_hidden_layers=4,
-        num_attention_heads=2,
-        intermediate_size=37,
-        out_features=["stage1", "stage2", "stage3", "stage4"],
-        reshape_hidden_states=False,
-    )
-    config = DepthAnythingConfig(
-        backbone_config=backbone,
-        reassemble_hidden_size=32,
-        patch_size=14,
-        neck_hidden_sizes=[8, 16, 32, 64],
-        fusion_hidden_size=16,
-        head_hidden_size=8,
-    )
-    DepthAnythingForDepthEstimation(config).save_pretrained(path)
-    DPTImageProcessor(
-        size={"height": 28, "width": 28}, keep_aspect_ratio=True, ensure_multiple_of=14
-    ).save_pretrained(path)
+    load("depth-estimation").build_model(path, "tiny")
 
 
 DEPTH = """
