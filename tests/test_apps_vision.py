@@ -52,18 +52,9 @@ SMALL = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, interme
 
 
 def tiny_vit_classifier(path: Path) -> None:
-    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
+    from e2e.tasks import load
 
-    labels = {i: f"class_{i}" for i in range(7)}
-    config = ViTConfig(
-        image_size=32,
-        patch_size=8,
-        **SMALL,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    ViTForImageClassification(config).save_pretrained(path)
-    ViTImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
+    load("image-classification").build_model(path, "tiny")
 
 
 CLASSIFY = """
@@ -90,31 +81,9 @@ def check_classify(summary: dict) -> None:
 
 
 def tiny_clip(path: Path) -> None:
-    from transformers import (
-        CLIPConfig,
-        CLIPImageProcessor,
-        CLIPModel,
-        CLIPProcessor,
-        CLIPTokenizer,
-    )
+    from e2e.tasks import load
 
-    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
-    for char in string.ascii_lowercase + string.digits + ".,'":
-        vocab[char] = len(vocab)
-        vocab[char + "</w>"] = len(vocab)
-    special = {"bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1}
-    config = CLIPConfig(
-        text_config=dict(vocab_size=len(vocab), max_position_embeddings=77, **SMALL, **special),
-        vision_config=dict(image_size=32, patch_size=8, **SMALL),
-        projection_dim=16,
-    )
-    CLIPModel(config).save_pretrained(path)
-    CLIPProcessor(
-        image_processor=CLIPImageProcessor(
-            size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}
-        ),
-        tokenizer=CLIPTokenizer(vocab=vocab, merges=[]),
-    ).save_pretrained(path)
+    load("zero-shot-image-classification").build_model(path, "tiny")
 
 
 ZERO_SHOT = """
@@ -138,19 +107,9 @@ def check_zero_shot(summary: dict) -> None:
 
 
 def tiny_yolos(path: Path) -> None:
-    from transformers import YolosConfig, YolosForObjectDetection, YolosImageProcessor
+    from e2e.tasks import load
 
-    labels = {i: f"thing_{i}" for i in range(4)}
-    config = YolosConfig(
-        image_size=[32, 32],
-        patch_size=8,
-        num_detection_tokens=5,
-        **SMALL,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    YolosForObjectDetection(config).save_pretrained(path)
-    YolosImageProcessor(size={"shortest_edge": 32, "longest_edge": 64}).save_pretrained(path)
+    load("object-detection").build_model(path, "tiny")
 
 
 DETECT = """
@@ -174,28 +133,9 @@ def check_detect(summary: dict) -> None:
 
 
 def tiny_segformer(path: Path) -> None:
-    from transformers import (
-        SegformerConfig,
-        SegformerForSemanticSegmentation,
-        SegformerImageProcessor,
-    )
+    from e2e.tasks import load
 
-    labels = {i: f"region_{i}" for i in range(4)}
-    config = SegformerConfig(
-        num_encoder_blocks=2,
-        depths=[1, 1],
-        sr_ratios=[2, 1],
-        hidden_sizes=[8, 16],
-        patch_sizes=[7, 3],
-        strides=[4, 2],
-        num_attention_heads=[1, 1],
-        mlp_ratios=[2, 2],
-        decoder_hidden_size=16,
-        id2label=labels,
-        label2id={label: i for i, label in labels.items()},
-    )
-    SegformerForSemanticSegmentation(config).save_pretrained(path)
-    SegformerImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
+    load("image-segmentation").build_model(path, "tiny")
 
 
 SEGMENT = """
@@ -224,35 +164,9 @@ def check_segment(summary: dict) -> None:
 
 
 def tiny_depth_anything(path: Path) -> None:
-    from transformers import (
-        DepthAnythingConfig,
-        DepthAnythingForDepthEstimation,
-        Dinov2Config,
-        DPTImageProcessor,
-    )
+    from e2e.tasks import load
 
-    backbone = Dinov2Config(
-        image_size=28,
-        patch_size=14,
-        hidden_size=32,
-        num_hidden_layers=4,
-        num_attention_heads=2,
-        intermediate_size=37,
-        out_features=["stage1", "stage2", "stage3", "stage4"],
-        reshape_hidden_states=False,
-    )
-    config = DepthAnythingConfig(
-        backbone_config=backbone,
-        reassemble_hidden_size=32,
-        patch_size=14,
-        neck_hidden_sizes=[8, 16, 32, 64],
-        fusion_hidden_size=16,
-        head_hidden_size=8,
-    )
-    DepthAnythingForDepthEstimation(config).save_pretrained(path)
-    DPTImageProcessor(
-        size={"height": 28, "width": 28}, keep_aspect_ratio=True, ensure_multiple_of=14
-    ).save_pretrained(path)
+    load("depth-estimation").build_model(path, "tiny")
 
 
 DEPTH = """
