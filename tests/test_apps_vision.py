@@ -7,7 +7,6 @@ handler and estimator once and prints a JSON summary that the test checks.
 
 import json
 import os
-import string
 import subprocess
 import sys
 from pathlib import Path

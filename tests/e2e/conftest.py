@@ -10,25 +10,6 @@ from .spaces_under_test import REPO, App, render
 from .tasks import has_module, load, model_env
 
 ALL_TASKS = list(load_facts(REPO / "facts" / "zerogpu.yml").tasks)
-# Task types that run in-process on tiny models (tests/test_apps_vision.py,
-# tests/test_tasks_apps.py) but have no e2e module yet. A new task type must not
-# join this list silently: test_e2e_modules_cover_every_task fails until it has
-# a module (tests/e2e/README.md) or is listed here.
-PENDING = {
-    "image-classification",
-    "zero-shot-image-classification",
-    "object-detection",
-    "image-segmentation",
-    "depth-estimation",
-    "image-to-text",
-    "image-to-image",
-    "text-to-speech",
-    "audio-classification",
-    "text-to-video",
-    "feature-extraction",
-    "chat-lora",
-    "zero-shot-classification",
-}
 TASKS = [task for task in ALL_TASKS if has_module(task)]
 
 
