@@ -103,7 +103,7 @@ def _parameters(app) -> list:
     for value in vars(app).values():
         if isinstance(value, torch.nn.Module):
             parts.append(value)
-        elif hasattr(value, "components"):  # a diffusers pipeline
+        elif isinstance(getattr(value, "components", None), dict):  # a diffusers pipeline
             parts += [c for c in value.components.values() if isinstance(c, torch.nn.Module)]
         elif isinstance(getattr(value, "model", None), torch.nn.Module):  # transformers
             parts.append(value.model)

@@ -10,7 +10,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, TextIteratorStream
 
 MODEL_ID = os.environ.get("MODEL_ID", "Qwen/Qwen2.5-0.5B-Instruct")
 TITLE = "Zerogpu Template"
-MAX_NEW_TOKENS = 1024
+MAX_NEW_TOKENS = 512  # the most that fits under the per-call cap
 
 # On ZeroGPU, torch.cuda.is_available() is always True and `.to(device)` at
 # module scope registers the weights for the GPU that each @spaces.GPU call
