@@ -204,7 +204,8 @@ def check_answer(summary: dict) -> None:
     kind, words = summary["answer"]
     assert kind == "str"
     assert 1 <= words <= 6  # random weights still write tokens, at most max_new_tokens
-    assert summary["seconds_long"] > summary["seconds"]
+    # More tokens never declare less (both may sit on the floor: BLIP answers fast).
+    assert summary["seconds_long"] >= summary["seconds"]
     assert summary["no_question"] == "Type a question first."
 
 
