@@ -1,10 +1,10 @@
 """chat-lora: an OPT base without a chat template plus a LoRA adapter on q_proj/v_proj;
 /chat streams. The base is saved in the model folder, the adapter in its `adapter/`."""
 
-import itertools
 import string
 from pathlib import Path
 
+from ._chat import check_streamed_reply, greedy_reply, send_message
 from ._tokens import WORDS, byte_level_vocab
 
 HANDLER = "chat"
@@ -117,34 +117,15 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
 
 
 def check_endpoints(client, app_dir: Path) -> None:
-    """Stream one greedy reply through /chat in several growing chunks, then a sampled one."""
-    job = client.submit("what is a gpu", 16, 0.0, api_name="/chat")
-    chunks = [chunk for chunk in job]
-    final = job.result()
-    assert isinstance(final, str) and final.strip(), f"empty reply: {final!r}"
-    texts = [c if isinstance(c, str) else str(c) for c in chunks]
-    distinct = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
-    assert len(distinct) > 1, f"reply arrived in one piece: {chunks!r}"
-    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(distinct)), texts
-    sampled = client.predict("write a haiku about the snow", 16, 1.0, api_name="/chat")
-    assert isinstance(sampled, str) and sampled.strip()
+    check_streamed_reply(client, "what is a gpu", "write a haiku about the snow")
 
 
 def concurrent_call(client, index: int):
-    """One greedy reply for the index-th prompt (deterministic: comparable across calls)."""
-    prompt = " ".join(["tiny", "robot", "clock", "fox", "snow", "dawn", "gpu", "chat"][: index + 1])
-    return client.predict(prompt, 16, 0.0, api_name="/chat"), []
+    return greedy_reply(client, index)
 
 
 def browse(page) -> None:
-    box = page.get_by_role("textbox").first
-    box.fill("Explain what a GPU does")
-    box.press("Enter")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"bot\"], .message.bot')]"
-        ".some(e => e.innerText.trim().length > 0)",
-        timeout=60_000,
-    )
+    send_message(page)
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from ._chat import check_streamed_reply, greedy_reply, send_message
 from ._tokens import byte_level_vocab
 
 HANDLER = "chat"
@@ -66,37 +67,15 @@ def build_model(dest: Path, scale: str = "tiny") -> None:
 
 
 def check_endpoints(client, app_dir: Path) -> None:
-    """Stream one reply through /chat and check it grows over several chunks."""
-    job = client.submit("Explain what a GPU does", 16, 0.0, api_name="/chat")
-    chunks = [chunk for chunk in job]
-    final = job.result()
-    assert isinstance(final, str) and final.strip(), f"empty reply: {final!r}"
-    texts = [c if isinstance(c, str) else str(c) for c in chunks]
-    distinct = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
-    assert len(distinct) > 1, f"reply arrived in one piece: {chunks!r}"
-    assert final.startswith(distinct[0]), "later chunks do not extend the first"
-    # Sampling path too.
-    sampled = client.predict("Write a haiku about borrowed hardware", 16, 1.0, api_name="/chat")
-    assert isinstance(sampled, str) and sampled.strip()
+    check_streamed_reply(client, "Explain what a GPU does", "Write a haiku about borrowed hardware")
 
 
 def concurrent_call(client, index: int):
-    """One greedy reply for the index-th prompt (deterministic: comparable across calls)."""
-    prompt = " ".join(["tiny", "robot", "clock", "fox", "snow", "dawn", "gpu", "chat"][: index + 1])
-    return client.predict(prompt, 16, 0.0, api_name="/chat"), []
+    return greedy_reply(client, index)
 
 
 def browse(page) -> None:
-    """Type a message, send it, and wait for the bot's reply to show."""
-    box = page.get_by_role("textbox").first
-    box.fill("Explain what a GPU does")
-    box.press("Enter")
-    page.locator(".message.bot, [data-testid='bot']").first.wait_for(timeout=60_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"bot\"], .message.bot')]"
-        ".some(e => e.innerText.trim().length > 0)",
-        timeout=60_000,
-    )
+    send_message(page)
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
