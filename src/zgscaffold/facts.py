@@ -53,6 +53,10 @@ class Facts:
     def size_factor(self, size: str) -> int:
         return int(self.data["hardware"]["sizes"][size]["factor"])
 
+    def request_factor(self, size: str) -> float:
+        """Requested seconds per declared second on `size` (the cap and quota see this)."""
+        return float(self.data["hardware"]["sizes"][size]["request_factor"])
+
 
 def load_facts(path: Path | None = None) -> Facts:
     path = path or facts_file()
