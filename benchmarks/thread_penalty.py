@@ -260,6 +260,48 @@ def table_rows(
     set_cudnn_attention(True)
 
 
+def ab_rows(
+    tokenizer: Any, models: dict[str, Any], inputs: dict, tokens: int, repeats: int
+) -> list[dict]:
+    """The target, interleaved so that drift hits all alike: the chat handler's body in a
+    fresh executor thread with the fix, against main-thread generate with and without it."""
+    sdpa = models["sdpa"]
+    arms: list[tuple[str, str, bool, Work]] = [
+        ("model.generate", "main thread", True, generate(sdpa, inputs, tokens)),
+        ("model.generate", "main thread", False, generate(sdpa, inputs, tokens)),
+        (
+            "chat handler body (streamer + generate thread)",
+            "ThreadPoolExecutor (fresh)",
+            False,
+            chat_handler(sdpa, tokenizer, inputs, tokens),
+        ),
+    ]
+    seconds: list[list[float]] = [[] for _ in arms]
+    for _ in range(repeats):
+        for index, (_what, where, cudnn, work) in enumerate(arms):
+            set_cudnn_attention(cudnn)
+            started = time.perf_counter()
+            RUNNERS[where](work)
+            seconds[index].append(time.perf_counter() - started)
+    set_cudnn_attention(True)
+    rows = []
+    for (what, where, cudnn, _work), runs in zip(arms, seconds, strict=True):
+        median = statistics.median(runs)
+        rows.append(
+            {
+                "what": what,
+                "attention": "sdpa",
+                "where": where,
+                "cudnn_sdpa": cudnn,
+                "tokens": tokens,
+                "seconds": runs,
+                "median_s": median,
+                "ms_per_token": 1000 * median / tokens,
+            }
+        )
+    return rows
+
+
 def profile_rows(models: dict[str, Any], inputs: dict, tokens: int) -> dict[str, Any]:
     """One profile of a short generate in each place: kernels and CPU ops, top by time."""
     from torch.profiler import ProfilerActivity, profile
@@ -377,22 +419,34 @@ def environment() -> dict[str, str]:
 # --- output ---------------------------------------------------------------------------
 
 
+HEADER = [
+    "| what runs | attention | where | cuDNN SDPA | median s | ms/token | runs (s) |",
+    "|---|---|---|---|---:|---:|---|",
+]
+
+
+def row_line(row: dict) -> str:
+    runs = ", ".join(f"{s:.2f}" for s in row["seconds"])
+    return (
+        f"| {row['what']} | {row['attention']} | {row['where']} | "
+        f"{'on' if row['cudnn_sdpa'] else 'off'} | {row['median_s']:.2f} | "
+        f"{row['ms_per_token']:.1f} | {runs} |"
+    )
+
+
 def markdown(results: dict) -> str:
     env = results["environment"]
     lines = [
         f"{env['device']} (sm {env.get('capability', '-')}), Python {env['python']}, "
         f"torch {env['torch']}, transformers {env['transformers']}, cuDNN {env['cudnn']}",
         "",
-        "| what runs | attention | where | cuDNN SDPA | median s | ms/token | runs (s) |",
-        "|---|---|---|---|---:|---:|---|",
+        *HEADER,
     ]
-    for row in results.get("table", []) + results.get("fix", []):
-        runs = ", ".join(f"{s:.2f}" for s in row["seconds"])
-        lines.append(
-            f"| {row['what']} | {row['attention']} | {row['where']} | "
-            f"{'on' if row['cudnn_sdpa'] else 'off'} | {row['median_s']:.2f} | "
-            f"{row['ms_per_token']:.1f} | {runs} |"
-        )
+    lines += [row_line(row) for row in results.get("table", []) + results.get("fix", [])]
+    if results.get("ab"):
+        lines += ["", "Interleaved rounds (the target: the handler with the fix against", ""]
+        lines[-2] += " main-thread generate):"
+        lines += [*HEADER, *(row_line(row) for row in results["ab"])]
     sweep = [row for row in results.get("sweep", []) if "where" in row]
     if sweep:
         lines += [
@@ -467,12 +521,14 @@ def main() -> None:
                 rows=results.setdefault(section, []),
                 saved=save,
             )
+        elif section == "ab":
+            results["ab"] = ab_rows(tokenizer, models, inputs, args.tokens, 2 * args.repeats - 1)
         elif section == "profile":
             results["profile"] = profile_rows(models, inputs, 32)
         elif section == "sweep":
             results["sweep"] = sweep_rows(device)
         else:
-            parser.error(f"unknown section {section!r}: choose from table, fix, profile, sweep")
+            parser.error(f"unknown section {section!r}: choose from table, fix, ab, profile, sweep")
         save()
     print(markdown(results), end="")
 
