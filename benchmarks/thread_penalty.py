@@ -439,6 +439,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"{env['device']} (sm {env.get('capability', '-')}), Python {env['python']}, "
         f"torch {env['torch']}, transformers {env['transformers']}, cuDNN {env['cudnn']}",
+        *([f"Runs: {results['runs']}."] if "runs" in results else []),
         "",
         *HEADER,
     ]
@@ -475,6 +476,8 @@ def markdown(results: dict) -> str:
                 f"| `{event['name'][:90]}` | {event['count']} | {event['self_cpu_ms']:.1f} | "
                 f"{event['device_ms']:.1f} |"
             )
+    for other in results.get("other_versions", []):
+        lines += ["", f"Same script, {other['note']}:", "", markdown(other).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
