@@ -4,7 +4,8 @@ import json
 from collections.abc import Iterable
 
 from zgscaffold import __version__
-from zgscaffold.check.model import BY_CODE, UNREADABLE, Finding, Severity, lookup, rule_url
+from zgscaffold.check.model import UNREADABLE, Finding, Severity, lookup, rule_url
+from zgscaffold.check.rules import BY_CODE
 from zgscaffold.facts import Facts
 
 COLORS = {Severity.error: "31", Severity.warning: "33", Severity.info: "36"}
