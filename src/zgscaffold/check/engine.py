@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zgscaffold.check import rules
 from zgscaffold.check.model import Finding
-from zgscaffold.check.pyscope import analyze
+from zgscaffold.check.pyscope import analyze, link
 from zgscaffold.check.rules.base import Project
 from zgscaffold.check.settings import Settings, enabled, space_settings, validate_codes
 from zgscaffold.check.space import Space, read_file, read_space
@@ -24,11 +24,15 @@ def _space_findings(space: Space, facts: Facts, settings: Settings) -> Iterator[
     yield from space.problems
     yield from settings.problems
     infos = [analyze(module) for module in space.modules]
-    qualified = {
-        f"{info.mod.module}.{name}" for info in infos for gpu in info.gpu for name in gpu.names
+    decorators = {
+        f"{info.mod.module}.{name}": decorator
+        for info in infos
+        for name, decorator in info.decorators.items()
     }
+    qualified: set[str] = set()  # filled as modules are linked; shared by all of them
     for info in infos:
-        info.gpu_qualified = qualified
+        link(info, decorators, qualified)
+        qualified |= {f"{info.mod.module}.{name}" for gpu in info.gpu for name in gpu.names}
     yield from rules.run(Project(space, facts, settings, infos))
 
 

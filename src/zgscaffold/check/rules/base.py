@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from zgscaffold.facts import Facts
 
 CUDA_STRING = re.compile(r"^cuda(:\d+)?$")
-FIXED_PATH = re.compile(r"^[\w./\\ -]*\.[A-Za-z0-9]{1,5}$")
 CUDA_KERNELS = {
     "synchronize",
     "empty_cache",
@@ -49,61 +48,6 @@ MUTATORS = {
     "extendleft",
     "sort",
     "reverse",
-}
-MUTABLE_FACTORIES = {
-    "dict",
-    "list",
-    "set",
-    "collections.defaultdict",
-    "collections.OrderedDict",
-    "collections.deque",
-    "collections.Counter",
-    "defaultdict",
-    "OrderedDict",
-    "deque",
-    "Counter",
-}
-WRITE_METHODS = {
-    "save",
-    "savefig",
-    "to_csv",
-    "to_parquet",
-    "write_videofile",
-    "export",
-    "to_file",
-    "write_text",
-    "write_bytes",
-    "to_wav",
-}
-WRITE_FUNCTIONS = {
-    "soundfile.write",
-    "scipy.io.wavfile.write",
-    "torchaudio.save",
-    "imageio.imwrite",
-    "imageio.v3.imwrite",
-    "imageio.mimsave",
-    "cv2.imwrite",
-    "numpy.save",
-    "numpy.savez",
-    "torch.save",
-    "diffusers.utils.export_to_video",
-    "diffusers.utils.export_to_gif",
-    "export_to_video",
-    "export_to_gif",
-    "shutil.copy",
-    "shutil.copyfile",
-    "shutil.move",
-}
-PATH_KEYWORDS = {
-    "file",
-    "filename",
-    "fp",
-    "path",
-    "output_path",
-    "output_video_path",
-    "fname",
-    "output_gif_path",
-    "dst",
 }
 UNPICKLABLE = {
     "open",
@@ -315,10 +259,17 @@ class ModuleChecks:
 
     @staticmethod
     def _is_none_test(test: ast.expr, names: set[str]) -> bool:
-        if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name):
-            return test.left.id in names and any(
-                isinstance(c, ast.Constant) and c.value is None for c in test.comparators
-            )
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return isinstance(test.operand, ast.Name) and test.operand.id in names
-        return False
+        """A lazy-load guard: `x is None`, `not x`, `self.x is None`, `key not in CACHE`,
+        alone or in `or`/`and` (`if pipe is None or current != name:`)."""
+        if isinstance(test, ast.BoolOp):
+            return any(ModuleChecks._is_none_test(value, names) for value in test.values)
+        subject: ast.expr | None = None
+        if isinstance(test, ast.Compare):
+            if any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
+                subject = test.left
+            elif isinstance(test.ops[0], ast.NotIn):
+                subject = test.comparators[0]
+        elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            subject = test.operand
+        name = dotted(subject) if subject is not None else None
+        return name is not None and (name in names or name.startswith("self."))
