@@ -12,6 +12,7 @@ from zgscaffold.check.pyscope import FunctionNode, ModuleInfo, dotted, function_
 
 if TYPE_CHECKING:
     from zgscaffold.check.callgraph import CallGraph
+    from zgscaffold.check.cudaflow import CudaFlow
     from zgscaffold.check.settings import Settings
     from zgscaffold.check.space import Space
     from zgscaffold.facts import Facts
@@ -59,7 +60,6 @@ UNPICKLABLE = {
     "socket.socket",
     "multiprocessing.Lock",
 }
-LOADERS = {"transformers.pipeline", "diffusers.DiffusionPipeline.from_pretrained"}
 
 
 def _string(node: ast.AST | None) -> str | None:
@@ -185,6 +185,23 @@ class Project:
 
         return CallGraph(self.infos)
 
+    @cached_property
+    def flow(self) -> "CudaFlow":
+        from zgscaffold.check.cudaflow import CudaFlow
+
+        return CudaFlow(self.graph)
+
+
+AOTI_COMPILE = {"spaces.aoti_capture", "spaces.aoti_compile"}
+
+
+def is_aoti_compile(function: FunctionNode, info: ModuleInfo) -> bool:
+    return any(
+        (isinstance(node, ast.Attribute) and info.resolve(node) in AOTI_COMPILE)
+        or (isinstance(node, ast.Name) and info.resolve(node) in AOTI_COMPILE)
+        for node in function_body(function)
+    )
+
 
 class ModuleChecks:
     """The checks of one rule family over one module; `run` yields its findings."""
@@ -209,6 +226,18 @@ class ModuleChecks:
 
     def run(self) -> Iterator[Finding]:
         raise NotImplementedError
+
+    @classmethod
+    def each_module(cls, project: Project) -> Iterator[Finding]:
+        """The family's `check`: its checks over every module of the Space."""
+        for info in project.infos:
+            yield from cls(info, project).run()
+
+    def _aoti_compile(self, call: ast.Call) -> bool:
+        """A call of a GPU function that compiles ahead of time (spaces.aoti_capture or
+        aoti_compile in its body): the documented start-up call, exempt from ZG207/ZG302."""
+        target = self.project.graph.resolve(call.func, call, self.info)
+        return target is not None and is_aoti_compile(target[0], target[1])
 
     def fold(self, node: ast.AST | None, depth: int = 0) -> object:
         """The constant value of a simple expression (numbers, strings, module constants)."""

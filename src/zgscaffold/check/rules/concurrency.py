@@ -372,5 +372,4 @@ def _rebound(function: FunctionNode) -> set[str]:
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for info in project.infos:
-        yield from Checks(info, project).run()
+    yield from Checks.each_module(project)

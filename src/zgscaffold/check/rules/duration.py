@@ -136,5 +136,4 @@ class Checks(ModuleChecks):
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for info in project.infos:
-        yield from Checks(info, project).run()
+    yield from Checks.each_module(project)

@@ -3,6 +3,7 @@
 import ast
 from collections.abc import Iterator
 
+from zgscaffold.check.cudaflow import CUDA, MODEL, PIPE
 from zgscaffold.check.model import GRAPH, Finding, Rule, Severity
 from zgscaffold.check.pyscope import (
     FunctionNode,
@@ -13,9 +14,7 @@ from zgscaffold.check.rules.base import (
     MUTATORS,
     ModuleChecks,
     Project,
-    _is_device_move,
     _is_generator,
-    _mentions_device,
     _parameters,
 )
 
@@ -23,7 +22,7 @@ E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "process isolation and pickle"
 RULES = (
     Rule("ZG401", E, "a @spaces.GPU function never returns a CUDA tensor", needs=(GRAPH,)),
-    Rule("ZG402", E, "@spaces.GPU is not applied to `async def`"),
+    Rule("ZG402", E, "@spaces.GPU is not applied to `async def` (async generators included)"),
     Rule("ZG403", E, "GPU arguments and return values are picklable"),
     Rule("ZG404", W, "a gr.State mutated in a decorated generator is yielded back"),
 )
@@ -48,126 +47,38 @@ class Checks(ModuleChecks):
                             "data (str, numbers, numpy, PIL) instead",
                         )
 
-    # --- ZG4xx -----------------------------------------------------------------
-    def _assignments(self, function: FunctionNode) -> dict[str, list[ast.Assign]]:
-        found: dict[str, list[ast.Assign]] = {}
-        for node in function_body(function):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        found.setdefault(target.id, []).append(node)
-        return found
-
-    def _cuda_value(
-        self,
-        node: ast.AST | None,
-        assigned: dict[str, list[ast.Assign]],
-        before: int,
-        depth: int = 0,
-    ) -> bool:
-        if node is None or depth > 6:
-            return False
-        if isinstance(node, (ast.Tuple, ast.List)):
-            return any(self._cuda_value(e, assigned, before, depth + 1) for e in node.elts)
-        if isinstance(node, ast.Name):
-            candidates = [a for a in assigned.get(node.id, []) if a.lineno < before]
-            if candidates:
-                last = max(candidates, key=lambda a: a.lineno)
-                return self._cuda_value(last.value, assigned, last.lineno, depth + 1)
-            return False
-        if isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Store):
-            if isinstance(node, ast.Attribute) and node.attr in ("shape", "dtype", "device"):
-                return False
-            return self._cuda_value(node.value, assigned, before, depth + 1)
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute):
-                if func.attr in (
-                    "cpu",
-                    "numpy",
-                    "tolist",
-                    "item",
-                    "decode",
-                    "batch_decode",
-                    "detach_cpu",
-                    "save",
-                    "postprocess",
-                ):
-                    return False
-                if _is_device_move(node) or func.attr == "generate":
-                    return True
-                if func.attr in (
-                    "detach",
-                    "float",
-                    "half",
-                    "squeeze",
-                    "unsqueeze",
-                    "clone",
-                    "contiguous",
-                    "permute",
-                    "to",
-                    "argmax",
-                    "softmax",
-                    "sigmoid",
-                    "mean",
-                    "sum",
-                    "flatten",
-                    "view",
-                    "reshape",
-                ):
-                    return self._cuda_value(func.value, assigned, before, depth + 1)
-            if (
-                isinstance(func, ast.Name)
-                and func.id not in assigned
-                and self._device_model(func.id)
-            ):
-                return True  # the output of a model placed on the device is on the device
-            resolved = self.info.resolve(func) or ""
-            if resolved.startswith("torch.") and any(
-                k.arg == "device" and _mentions_device(k.value) for k in node.keywords
-            ):
-                return True
-        return False
-
-    def _device_model(self, name: str) -> bool:
-        """`name` is a module-level model put on the device (`X.from_pretrained(...).to(device)`),
-        not a pipeline (whose outputs are Python objects, text or PIL images)."""
-        for value in self.info.module_values.get(name, []):
-            if not (isinstance(value, ast.Call) and _is_device_move(value)):
-                continue
-            inner: ast.AST = value
-            names = []
-            while isinstance(inner, (ast.Call, ast.Attribute)):
-                if isinstance(inner, ast.Attribute):
-                    names.append(inner.attr)
-                inner = inner.func if isinstance(inner, ast.Call) else inner.value
-            if isinstance(inner, ast.Name):
-                names.append(self.info.resolve(inner) or inner.id)
-            if "from_pretrained" in names and not any("pipeline" in n.lower() for n in names):
-                return True
-        return False
-
     def zg40x_isolation(self, gpu: GpuFunction) -> Iterator[Finding]:
         function = gpu.node
         if isinstance(function, ast.AsyncFunctionDef):
             yield self.finding(
                 "ZG402",
                 function,
-                f"@spaces.GPU cannot decorate `async def {function.name}` (NotImplementedError on "
-                f"ZeroGPU): make it a plain def",
+                f"@spaces.GPU cannot decorate `async def {function.name}` ("
+                + (
+                    "an async generator: PicklingError"
+                    if _is_generator(function)
+                    else "NotImplementedError"
+                )
+                + " on ZeroGPU): make it a plain def (a generator is fine)",
             )
-        assigned = self._assignments(function)
-        for node in function_body(function):
-            if not isinstance(node, (ast.Return, ast.Yield)) or node.value is None:
-                continue
-            if self._cuda_value(node.value, assigned, node.lineno):
+        flow = self.project.flow
+        for node, kind in flow.returned(function, self.info):
+            value = node.value  # type: ignore[attr-defined]
+            if kind == CUDA:
                 yield self.finding(
                     "ZG401",
                     node,
                     f"`{function.name}` returns a CUDA tensor, which the main process cannot "
                     f"unpickle: return `.cpu()`, numpy, PIL, str or a file path",
                 )
-            elif self._unpicklable(node.value, function):
+            elif kind in (MODEL, PIPE):
+                yield self.finding(
+                    "ZG401",
+                    node,
+                    f"`{function.name}` returns {kind}, whose CUDA weights the main process "
+                    f"cannot unpickle: keep it at module scope and return its output on the CPU",
+                )
+            elif self._unpicklable(value, function):
                 yield self.finding(
                     "ZG403",
                     node,
@@ -214,5 +125,4 @@ class Checks(ModuleChecks):
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for info in project.infos:
-        yield from Checks(info, project).run()
+    yield from Checks.each_module(project)

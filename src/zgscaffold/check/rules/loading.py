@@ -1,6 +1,7 @@
 """ZG2xx: the CUDA availability model and loading."""
 
 import ast
+import re
 from collections.abc import Iterator
 
 from zgscaffold.check.model import GRAPH, Edit, Finding, Fix, Rule, Severity
@@ -14,7 +15,7 @@ from zgscaffold.check.pyscope import (
 from zgscaffold.check.rules.base import (
     CUDA_KERNELS,
     INFERENCE_METHODS,
-    LOADERS,
+    PREPROCESSOR,
     ModuleChecks,
     Project,
     _chain_has,
@@ -38,11 +39,38 @@ RULES = (
     Rule("ZG204", W, "models are placed on the device at module scope, not in @spaces.GPU"),
     Rule("ZG205", W, "the device comes from the `torch.cuda.is_available()` idiom"),
     Rule("ZG206", W, "no branching on `torch.cuda.is_available()` beyond device selection"),
-    Rule("ZG207", E, "no inference, warm-up or CUDA kernel at module scope"),
+    Rule("ZG207", E, "no inference, warm-up or CUDA kernel at module scope", needs=(GRAPH,)),
     Rule(
         "ZG208", E, "a Space that uses CUDA has at least one @spaces.GPU function", needs=(GRAPH,)
     ),
 )
+
+
+LOADING_METHODS = {"from_pretrained", "from_single_file", "load_state_dict"}
+LOADERS = {
+    "transformers.pipeline",
+    "diffusers.DiffusionPipeline.from_pretrained",
+    "torch.load",
+    "torch.hub.load",
+    "torch.jit.load",
+    "safetensors.torch.load_file",
+    "whisper.load_model",
+    "sentence_transformers.SentenceTransformer",
+    "open_clip.create_model_and_transforms",
+}
+MODEL_LIBRARIES = {
+    "transformers",
+    "diffusers",
+    "timm",
+    "peft",
+    "ultralytics",
+    "sentence_transformers",
+}
+MODEL_CLASS = re.compile(r"(Model|Pipeline|For[A-Z]\w*|Net|YOLO)$")
+MODULE_BASES = {"Module", "ModelMixin", "PreTrainedModel", "LightningModule"}
+
+
+REPORTERS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
 
 
 class Checks(ModuleChecks):
@@ -123,37 +151,48 @@ class Checks(ModuleChecks):
 
     # --- ZG203 -----------------------------------------------------------------
     def _loads_model(self, call: ast.Call) -> bool:
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "from_pretrained":
+        """from_pretrained and kin, torch.load, load_state_dict, a model class's constructor."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in LOADING_METHODS:
             return True
-        return (self.info.resolve(call.func) or "") in LOADERS
+        resolved = self.info.resolve(func) or ""
+        if resolved in LOADERS:
+            return True
+        last = resolved.rsplit(".", 1)[-1]
+        if resolved.split(".")[0] in MODEL_LIBRARIES and MODEL_CLASS.search(last):
+            return not PREPROCESSOR.search(last)
+        cls = self.info.classes.get(resolved)
+        return cls is not None and any(
+            (self.info.resolve(base) or "").rsplit(".", 1)[-1] in MODULE_BASES for base in cls.bases
+        )
 
     def zg203_lazy_loading(self) -> Iterator[Finding]:
         info = self.info
-        functions = [
+        reached = {id(r.function): r for r in self.project.graph.in_module(info)}
+        for function in (
             n for n in info.nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        ]
-        handlers = {id(h) for h in info.handlers}
-        for function in functions:
+        ):
             cached = any(
                 (info.resolve(d.func if isinstance(d, ast.Call) else d) or "")
                 in ("functools.lru_cache", "functools.cache")
                 for d in function.decorator_list
             )
-            lazy_global = False
             globals_ = _globals_declared(function)
-            if globals_:
-                for node in function_body(function):
-                    if isinstance(node, ast.If) and self._is_none_test(node.test, globals_):
-                        lazy_global = True
-            if id(function) not in handlers and not cached and not lazy_global:
-                continue
-            why = (
-                "in a cached loader"
-                if cached
-                else "behind `global ...; if ... is None`"
-                if lazy_global
-                else "inside a handler"
+            lazy_global = bool(globals_) and any(
+                isinstance(node, ast.If) and self._is_none_test(node.test, globals_)
+                for node in function_body(function)
             )
+            run_by = reached.get(id(function))
+            if run_by is None and not cached and not lazy_global:
+                continue
+            if cached:
+                why = "in a cached loader"
+            elif lazy_global:
+                why = "behind `global ...; if ... is None`"
+            elif run_by is not None and run_by.root != function.name:
+                why = f"in `{function.name}`, which the handler `{run_by.root}` runs"
+            else:
+                why = "inside a handler"
             for node in function_body(function):
                 if isinstance(node, ast.Call) and self._loads_model(node):
                     yield self.finding(
@@ -266,29 +305,61 @@ class Checks(ModuleChecks):
             for n in ast.walk(test)
         )
 
-    def _device_value(self, node: ast.AST) -> bool:
+    def _device_value(self, node: ast.AST | None) -> bool:
+        if isinstance(node, ast.IfExp):  # "cuda" if ... else "mps" if ... else "cpu"
+            return self._device_value(node.body) and self._device_value(node.orelse)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return True  # device_map=None
         text = _string(node)
         if text is not None:
-            return text.split(":")[0] in ("cuda", "cpu", "mps")
+            return text.split(":")[0] in ("cuda", "cpu", "mps", "auto", "xpu")
         if isinstance(node, ast.Call):
             return self.info.resolve(node.func) == "torch.device" or _mentions_device(node.func)
-        return _mentions_device(node)
+        return node is not None and _mentions_device(node)
+
+    def _selection_branch(self, statements: list[ast.stmt]) -> bool:
+        """A branch of `if torch.cuda.is_available():` that only chooses the device (and
+        plain values beside it, such as the dtype), `elif` chains included."""
+        chose = False
+        for statement in statements:
+            if isinstance(statement, ast.If):
+                if not (
+                    self._selection_branch(statement.body)
+                    and (not statement.orelse or self._selection_branch(statement.orelse))
+                ):
+                    return False
+                chose = True
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value:
+                if self._device_value(statement.value):
+                    chose = True
+                elif not isinstance(statement.value, (ast.Constant, ast.Attribute, ast.Name)):
+                    return False
+            else:
+                return False
+        return chose
 
     def _device_selection(self, call: ast.Call) -> bool:
+        """is_available() that chooses the device, or that is only printed or logged."""
         current: ast.AST = call
         while current in self.info.parents:
             parent = self.info.parents[current]
             if isinstance(parent, ast.IfExp) and current is parent.test:
                 return self._device_value(parent.body) and self._device_value(parent.orelse)
             if isinstance(parent, ast.If) and current is parent.test:
-                branches = [*parent.body, *parent.orelse]
-                return bool(branches) and all(
-                    isinstance(s, ast.Assign) and self._device_value(s.value) for s in branches
+                return self._selection_branch(parent.body) and (
+                    not parent.orelse or self._selection_branch(parent.orelse)
                 )
-            if isinstance(parent, (ast.BoolOp, ast.UnaryOp)):
-                current = parent
-                continue
-            return False
+            if isinstance(parent, ast.Call) and current is not parent.func:
+                reporter = self.info.resolve(parent.func) or ""
+                head, _, last = reporter.rpartition(".")
+                if reporter == "print" or (
+                    head.split(".")[-1] in ("logging", "logger", "log", "LOGGER", "warnings")
+                    and last in REPORTERS
+                ):
+                    return True
+            if isinstance(parent, (ast.stmt, ast.Lambda)):
+                return False
+            current = parent
         return False
 
     # --- ZG207 -----------------------------------------------------------------
@@ -314,6 +385,8 @@ class Checks(ModuleChecks):
             resolved = info.resolve(func) or ""
             what = None
             if info.calls_gpu(node):
+                if self._aoti_compile(node):
+                    continue  # the documented ahead-of-time compile call at start-up
                 what = "a @spaces.GPU function is called at start-up (warm-up)"
             elif isinstance(func, ast.Attribute) and func.attr in INFERENCE_METHODS:
                 what = f"`.{func.attr}()` runs inference at module scope"
@@ -330,8 +403,7 @@ class Checks(ModuleChecks):
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for info in project.infos:
-        yield from Checks(info, project).run()
+    yield from Checks.each_module(project)
     yield from zg208(project)
 
 
