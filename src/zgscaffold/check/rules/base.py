@@ -186,6 +186,18 @@ class Project:
         return CallGraph(self.infos)
 
     @cached_property
+    def entry(self) -> ModuleInfo | None:
+        """The app file's module (`app_file` in README.md, else app.py; a lone file itself)."""
+        if self.space.root is None:
+            return self.infos[0] if len(self.infos) == 1 else None
+        app_file = "app.py"
+        front = self.space.frontmatter
+        if front is not None and isinstance(front.data.get("app_file"), str):
+            app_file = front.data["app_file"]
+        dotted = app_file.removesuffix(".py").replace("/", ".")
+        return next((info for info in self.infos if info.mod.module == dotted), None)
+
+    @cached_property
     def flow(self) -> "CudaFlow":
         from zgscaffold.check.cudaflow import CudaFlow
 

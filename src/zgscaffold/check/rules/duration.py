@@ -3,21 +3,28 @@
 import ast
 from collections.abc import Iterator
 
-from zgscaffold.check.model import FACTS, Finding, Rule, Severity
+from zgscaffold.check.model import FACTS, GRAPH, Finding, Rule, Severity
 from zgscaffold.check.pyscope import (
     FunctionNode,
     GpuFunction,
     walk_scope,
 )
-from zgscaffold.check.rules.base import ModuleChecks, Project, _parameters
+from zgscaffold.check.rules.base import ModuleChecks, Project, _parameters, is_aoti_compile
 
 E, W, INFO = Severity.error, Severity.warning, Severity.info
+DAY = 86_400  # spaces reads durations as timedelta.seconds: modulo one day
 FAMILY = "duration and quota"
 RULES = (
     Rule("ZG301", W, "every @spaces.GPU declares `duration`"),
-    Rule("ZG302", W, "duration x size factor stays within the per-call cap", needs=(FACTS,)),
+    Rule(
+        "ZG302",
+        W,
+        "requested seconds (declared x the size's request factor) stay within the per-call cap",
+        needs=(FACTS, GRAPH),
+    ),
     Rule("ZG303", INFO, '`size="xlarge"` only where memory or compute needs it', default=False),
     Rule("ZG304", E, "a duration callable accepts the decorated function's parameters"),
+    Rule("ZG305", E, "a literal duration is a positive number of seconds under one day"),
 )
 
 
@@ -63,7 +70,6 @@ class Checks(ModuleChecks):
                 'size="xlarge" costs 2x quota and queues longer: use it only when the model '
                 "needs more than a large slice",
             )
-        factor = self.factors.get(size, None) if isinstance(size, str) else None
         if duration is None:
             yield self.finding(
                 "ZG301",
@@ -94,13 +100,31 @@ class Checks(ModuleChecks):
             if folded and all(isinstance(v, (int, float)) for v in folded):
                 seconds = max(folded)  # type: ignore[type-var]
             yield from self._zg304(gpu, callable_, duration)
-        if isinstance(seconds, (int, float)) and factor is not None and seconds * factor > self.cap:
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+            return
+        if seconds <= 0 or seconds >= DAY:
+            yield self.finding(
+                "ZG305",
+                duration,
+                f"duration {seconds:g} s is not a positive number of seconds under one day: "
+                f"spaces reads it as a timedelta's seconds, so it becomes "
+                f"{int(seconds) % DAY} s; declare the worst case in seconds (1 to {self.cap})",
+            )
+            return
+        if not isinstance(size, str) or size not in self.factors:
+            return
+        compile_max = self.project.facts.data["checker"]["aoti_compile_seconds"]
+        if is_aoti_compile(gpu.node, self.info) and seconds <= compile_max:
+            return  # the documented ahead-of-time compile call at start-up
+        factor = self.project.facts.request_factor(size)
+        if seconds * factor > self.cap:
+            most = int(self.cap // factor)
             yield self.finding(
                 "ZG302",
                 duration,
-                f"duration {seconds:g} s x size factor {factor} exceeds the {self.cap} s per-call "
-                f"cap: lower it to {self.cap // factor} s or less (or set [tool.zgscaffold] "
-                f"duration-cap)",
+                f"duration {seconds:g} s on size {size!r} requests {seconds * factor:g} s "
+                f"(x{factor:g}), over the {self.cap} s per-call cap: declare {most} s or less "
+                f"(or set [tool.zgscaffold] duration-cap)",
             )
 
     def _zg304(

@@ -10,6 +10,7 @@ from zgscaffold.check.pyscope import (
     ModuleInfo,
     dotted,
     function_body,
+    module_statements,
     walk_module_scope,
 )
 from zgscaffold.check.rules.base import (
@@ -43,6 +44,13 @@ RULES = (
     Rule(
         "ZG208", E, "a Space that uses CUDA has at least one @spaces.GPU function", needs=(GRAPH,)
     ),
+    Rule("ZG209", E, "no FlashAttention-3/4 kernels (they cannot run on the Blackwell GPU)"),
+    Rule(
+        "ZG210",
+        E,
+        "`import spaces` comes before torch and other CUDA libraries in the app file",
+        needs=(GRAPH,),
+    ),
 )
 
 
@@ -70,6 +78,38 @@ MODEL_CLASS = re.compile(r"(Model|Pipeline|For[A-Z]\w*|Net|YOLO)$")
 MODULE_BASES = {"Module", "ModelMixin", "PreTrainedModel", "LightningModule"}
 
 
+FA3_NAME = re.compile(
+    r"^(kernels-community/)?(vllm-|sgl-)?flash[-_]?attn(ention)?[-_]?[34]$"
+    r"|^flash_attention_[34]$"
+)
+FA3_VARIANT = re.compile(r"^fa[34]$")
+FA3_MODULES = {"flash_attn_interface", "flash_attn_3", "flash_attn.cute", "flash_attn_4"}
+# Libraries that import torch (and so may initialize CUDA) when imported.
+CUDA_LIBRARIES = {
+    "torch",
+    "torchvision",
+    "torchaudio",
+    "diffusers",
+    "transformers",
+    "accelerate",
+    "xformers",
+    "flash_attn",
+    "bitsandbytes",
+    "triton",
+    "vllm",
+    "peft",
+    "timm",
+    "sentence_transformers",
+    "ultralytics",
+    "kornia",
+    "open_clip",
+    "lightning",
+    "pytorch_lightning",
+    "onnxruntime",
+    "tensorflow",
+    "jax",
+    "cupy",
+}
 REPORTERS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
 
 
@@ -80,6 +120,105 @@ class Checks(ModuleChecks):
         yield from self.zg203_lazy_loading()
         yield from self.zg204_205_206()
         yield from self.zg207_module_scope()
+        yield from self.zg209_flash_attention_3()
+        if self.info is self.project.entry:
+            yield from self.zg210_import_order()
+
+    # --- ZG209 -----------------------------------------------------------------
+    def zg209_flash_attention_3(self) -> Iterator[Finding]:
+        for node in self.info.nodes:
+            what = None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if FA3_NAME.match(node.value):
+                    what = f"{node.value!r}"
+            elif isinstance(node, ast.keyword) and node.arg == "variant":
+                variant = _string(node.value)
+                if variant and FA3_VARIANT.match(variant):
+                    what = f"variant={variant!r}"
+                    node = node.value
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                found = [n for n in names if n.split(".")[0] in FA3_MODULES or n in FA3_MODULES]
+                if found:
+                    what = f"`{found[0]}`"
+            if what:
+                yield self.finding(
+                    "ZG209",
+                    node,
+                    f"{what} is a FlashAttention-3/4 kernel, which cannot run on ZeroGPU's "
+                    f"Blackwell GPU (the worker aborts): use SDPA (the default) or an FA2 wheel",
+                )
+
+    # --- ZG210 -----------------------------------------------------------------
+    def zg210_import_order(self) -> Iterator[Finding]:
+        spaces_import: ast.stmt | None = None
+        cuda_first: tuple[ast.stmt, str] | None = None
+        for node in sorted(module_statements(self.info.tree), key=lambda n: n.lineno):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif isinstance(node, ast.ImportFrom):
+                names = [
+                    self.info.resolve(ast.Name(id=node.names[0].asname or node.names[0].name)) or ""
+                ]
+            if any(name == "spaces" or name.startswith("spaces.") for name in names):
+                spaces_import = node
+                break
+            if cuda_first is None:
+                library = next((n for n in names if self._imports_cuda(n)), None)
+                if library is not None:
+                    cuda_first = (node, library)
+        if spaces_import is None or cuda_first is None:
+            return
+        first, library = cuda_first
+        fix = None
+        if (
+            isinstance(spaces_import, ast.Import)
+            and spaces_import.col_offset == 0
+            and first.col_offset == 0
+            and spaces_import.end_lineno == spaces_import.lineno
+        ):
+            line = ast.unparse(spaces_import) + "\n"
+            fix = Fix(
+                f"moved `{line.strip()}` in {self.name} above `{library}` (line {first.lineno})",
+                (
+                    Edit(spaces_import.lineno, spaces_import.lineno, ""),
+                    Edit(first.lineno, first.lineno - 1, line),
+                ),
+            )
+        yield self.finding(
+            "ZG210",
+            spaces_import,
+            f"`import spaces` comes after `{library}` (line {first.lineno}): on ZeroGPU it "
+            f'raises "CUDA has been initialized before importing the `spaces` package"; '
+            f"import spaces first",
+            fix,
+        )
+
+    def _imports_cuda(self, name: str) -> bool:
+        """A CUDA library, or a module of the Space that imports one at its top."""
+        if name.split(".")[0] in CUDA_LIBRARIES:
+            return True
+        owner = self.project.graph.by_module.get(name)
+        if owner is None or owner is self.info:
+            return False
+        for node in owner.tree.body:
+            if isinstance(node, ast.Import) and any(
+                a.name.split(".")[0] in CUDA_LIBRARIES for a in node.names
+            ):
+                return True
+            if (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").split(".")[0] in CUDA_LIBRARIES
+            ):
+                return True
+        return False
 
     # --- ZG201 -----------------------------------------------------------------
     def zg201_shim(self) -> Iterator[Finding]:
