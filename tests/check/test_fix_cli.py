@@ -80,7 +80,7 @@ def test_suppression_comments(tmp_path, facts) -> None:
 
 
 def test_select_ignore_and_settings(tmp_path, facts) -> None:
-    source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU(duration=70)")  # 105 s requested on large")
+    source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU(duration=70)")  # 105 s requested
     space = make_space(tmp_path, {"app.py": source, "requirements.txt": "gradio\nspaces\n"})
     codes = lambda **kw: sorted(f.code for f in check_paths([space], facts=facts, **kw))  # noqa: E731
     assert codes() == ["ZG103", "ZG104"]
