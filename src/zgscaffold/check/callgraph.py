@@ -80,9 +80,10 @@ class CallGraph:
             if receiver in ("self", "cls"):
                 method = self._method_of_enclosing_class(info, at, target.attr)
                 return (method, info) if method is not None else None
-            if receiver in info.instances:
-                method = _method(info.classes[info.instances[receiver]], target.attr)
-                return (method, info) if method is not None else None
+            found = self.class_of(info, receiver)
+            if found is not None:
+                method = _method(found[0], target.attr)
+                return (method, found[1]) if method is not None else None
         if isinstance(target, ast.Name):
             local = info.lookup(target, at)
             if local is not None and target.id not in info.aliases:
@@ -102,6 +103,19 @@ class CallGraph:
         if owner is not None and instance in owner.instances:
             method = _method(owner.classes[owner.instances[instance]], name)
             return (method, owner) if method is not None else None
+        return None
+
+    def class_of(self, info: ModuleInfo, name: str) -> tuple[ast.ClassDef, ModuleInfo] | None:
+        """The Space's class a module-level name is an instance of (`narrator = Narrator()`,
+        the class defined here or imported from another module of the Space)."""
+        if name in info.instances:
+            return info.classes[info.instances[name]], info
+        for value in info.module_values.get(name, []):
+            if isinstance(value, ast.Call):
+                module, _, cls = (info.resolve(value.func) or "").rpartition(".")
+                owner = self.by_module.get(module)
+                if owner is not None and cls in owner.classes:
+                    return owner.classes[cls], owner
         return None
 
     @staticmethod

@@ -183,7 +183,12 @@ class CudaFlow:
             return None
         for node in ast.walk(cls):
             if isinstance(node, ast.Assign) and any(dotted(t) == name for t in node.targets):
-                kind = self.placed(node.value, info)
+                value = node.value
+                kind = (
+                    self.module_kinds(info).get(value.id)
+                    if isinstance(value, ast.Name)
+                    else self.placed(value, info)
+                )
                 if kind is not None:
                     return kind
         return None

@@ -447,8 +447,10 @@ class Checks(ModuleChecks):
     def _device_value(self, node: ast.AST | None) -> bool:
         if isinstance(node, ast.IfExp):  # "cuda" if ... else "mps" if ... else "cpu"
             return self._device_value(node.body) and self._device_value(node.orelse)
-        if isinstance(node, ast.Constant) and node.value is None:
-            return True  # device_map=None
+        if isinstance(node, ast.Constant) and (
+            node.value is None or (isinstance(node.value, int) and not isinstance(node.value, bool))
+        ):
+            return True  # device_map=None, a pipeline's device index (0 if ... else -1)
         text = _string(node)
         if text is not None:
             return text.split(":")[0] in ("cuda", "cpu", "mps", "auto", "xpu")
