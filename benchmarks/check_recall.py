@@ -54,7 +54,9 @@ def expectations(space: Path) -> set[Hit]:
                 match = EXPECT.search(line)
                 if match:
                     for code in match.group(1).split(","):
-                        hits.add((space.name, code.strip(), path.relative_to(space).as_posix(), number))
+                        hits.add(
+                            (space.name, code.strip(), path.relative_to(space).as_posix(), number)
+                        )
     return hits
 
 

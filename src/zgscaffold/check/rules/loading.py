@@ -300,9 +300,14 @@ class Checks(ModuleChecks):
         last = resolved.rsplit(".", 1)[-1]
         if resolved.split(".")[0] in MODEL_LIBRARIES and MODEL_CLASS.search(last):
             return not PREPROCESSOR.search(last)
-        cls = self.info.classes.get(resolved)
+        owner, cls = self.info, self.info.classes.get(resolved)
+        if cls is None:  # a class from another module of the Space
+            module, _, name = resolved.rpartition(".")
+            found = self.project.graph.by_module.get(module)
+            if found is not None:
+                owner, cls = found, found.classes.get(name)
         return cls is not None and any(
-            (self.info.resolve(base) or "").rsplit(".", 1)[-1] in MODULE_BASES for base in cls.bases
+            (owner.resolve(base) or "").rsplit(".", 1)[-1] in MODULE_BASES for base in cls.bases
         )
 
     def zg203_lazy_loading(self) -> Iterator[Finding]:
@@ -448,7 +453,7 @@ class Checks(ModuleChecks):
         if isinstance(node, ast.IfExp):  # "cuda" if ... else "mps" if ... else "cpu"
             return self._device_value(node.body) and self._device_value(node.orelse)
         if isinstance(node, ast.Constant) and (
-            node.value is None or (isinstance(node.value, int) and not isinstance(node.value, bool))
+            node.value is None or (type(node.value) is int and node.value in (0, -1))
         ):
             return True  # device_map=None, a pipeline's device index (0 if ... else -1)
         text = _string(node)

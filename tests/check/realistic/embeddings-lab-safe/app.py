@@ -1,12 +1,11 @@
 """Image and text embeddings: every GPU function hands back CPU data."""
 
-import spaces  # noqa: F401  (import before torch)
 import gradio as gr
+import spaces  # noqa: F401  (import before torch)
 import torch
 import torch.nn.functional as F
-from transformers import AutoModel, AutoProcessor
-
 from postprocess import scale
+from transformers import AutoModel, AutoProcessor
 from zero import on_gpu, quick
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -8,10 +8,9 @@ import uuid
 from pathlib import Path
 
 import gradio as gr
-import spaces
 import soundfile as sf
+import spaces
 import torch
-
 from voice import Narrator
 
 OUTPUT_DIR = Path(tempfile.mkdtemp())
@@ -30,7 +29,8 @@ def speak(text: str, speed: float, history: list[str]) -> tuple[str, list[str]]:
 
 
 def keep_latest(path: str) -> str:
-    kept = tempfile.NamedTemporaryFile(suffix=".wav", delete=False).name
+    with tempfile.NamedTemporaryFile(suffix=".wav", delete=False) as handle:
+        kept = handle.name
     shutil.copy2(path, kept)
     return kept
 

@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import gradio as gr
-import spaces
 import soundfile as sf
+import spaces
 import torch
-
 from voice import Narrator
 
 OUTPUT_DIR = "outputs"
