@@ -1,10 +1,8 @@
 """`check_paths`: run every enabled rule over Spaces and files; the checker's Python API."""
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from zgscaffold.check import rules
@@ -103,6 +101,9 @@ def check_paths(
             (todo[i : i + size], facts, cli_select, cli_ignore, base)
             for i in range(0, len(todo), size)
         ]
+        import multiprocessing  # only for many Spaces: its import costs a one-Space run
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for part in pool.map(_check_chunk, chunks):

@@ -1,6 +1,5 @@
 """Findings as human text (colored, grouped by file), JSON or SARIF 2.1.0."""
 
-import json
 from collections.abc import Iterable
 
 from zgscaffold import __version__
@@ -77,6 +76,8 @@ def as_dicts(findings: Iterable[Finding], facts: Facts) -> list[dict]:
 
 
 def as_json(findings: list[Finding], facts: Facts) -> str:
+    import json
+
     return json.dumps(as_dicts(findings, facts), indent=2, ensure_ascii=False)
 
 
@@ -130,4 +131,6 @@ def as_sarif(findings: list[Finding], facts: Facts) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False)
