@@ -810,6 +810,35 @@ def paint(prompt: str, count: int) -> list[str]:
 
 gr.Interface(paint, ["text", gr.Slider(1, 4)], gr.Gallery()).launch()
 """,
+    "library models whose methods return text and numpy, device index, custom decorator": """\
+import spaces
+import gradio as gr
+import torch
+import whisper
+from sentence_transformers import SentenceTransformer
+
+device = 0 if torch.cuda.is_available() else -1
+speech = whisper.load_model("base").to("cuda" if torch.cuda.is_available() else "cpu")
+encoder = SentenceTransformer("org/minilm", device="cuda" if torch.cuda.is_available() else "cpu")
+gpu = spaces.GPU(duration=30)
+
+
+@gpu
+def transcribe(audio: str) -> str:
+    return speech.transcribe(audio)["text"]
+
+
+@gpu
+def embed(text: str):
+    return encoder.encode([text])[0]
+
+
+with gr.Blocks() as demo:
+    audio = gr.Audio(type="filepath")
+    text = gr.Textbox()
+    gr.Button("Transcribe").click(transcribe, audio, text)
+    gr.Button("Embed").click(embed, text, gr.JSON())
+""",
     "ChatInterface streaming generator that yields its state": """\
 from threading import Thread
 

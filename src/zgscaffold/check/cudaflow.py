@@ -43,6 +43,7 @@ OFF_DEVICE = {  # methods whose result is not a CUDA tensor
     "keys",
 }
 METADATA = {"shape", "dtype", "device", "ndim", "is_cuda", "requires_grad", "config", "name"}
+TENSOR_METHODS = {"generate", "forward", "encode_image", "encode_text", "embed_tokens"}
 SAME_MODEL = {"eval", "train", "half", "float", "bfloat16", "to", "cuda", "requires_grad_"}
 NOT_A_TENSOR = {
     "torch.save",
@@ -296,9 +297,11 @@ class CudaFlow:
             if receiver == MODEL:
                 if method in SAME_MODEL:
                     return MODEL
-                if method in ("save_pretrained", "parameters", "state_dict", "named_parameters"):
-                    return None
-                return CUDA  # generate, forward, encode, get_image_features, decode (VAE)
+                if method in TENSOR_METHODS or (
+                    method.startswith("get_") and method.endswith("features")
+                ):
+                    return CUDA  # generate, forward, get_image_features, encode_image
+                return None  # transcribe, chat, encode (numpy): the library decides
             if receiver == PIPE:
                 return PIPE if method in SAME_MODEL else None
         resolved = info.resolve(func) or ""

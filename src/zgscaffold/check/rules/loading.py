@@ -450,6 +450,8 @@ class Checks(ModuleChecks):
         )
 
     def _device_value(self, node: ast.AST | None) -> bool:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return isinstance(node.operand, ast.Constant) and node.operand.value == 1  # -1
         if isinstance(node, ast.IfExp):  # "cuda" if ... else "mps" if ... else "cpu"
             return self._device_value(node.body) and self._device_value(node.orelse)
         if isinstance(node, ast.Constant) and (
