@@ -182,6 +182,10 @@ class Checks(ModuleChecks):
         for node in function_body(function):
             if isinstance(node, ast.If) and self._is_none_test(node.test, shared):
                 lazy |= {id(n) for n in walk_scope(node.body)}
+        for index, statement in enumerate(function.body):  # `if X is not None: return` first
+            if _loaded_guard(statement, shared):
+                lazy |= {id(n) for n in walk_scope(function.body[index + 1 :])}
+                break
         for node in function_body(function):
             if id(node) in lazy:
                 continue
@@ -344,6 +348,22 @@ class Checks(ModuleChecks):
                     return inner.rsplit(".", 1)[0] + str(extra[0])
                 return "/".join([inner, *(str(part) for part in extra)])
         return None
+
+
+def _loaded_guard(statement: ast.stmt, shared: set[str]) -> bool:
+    """`if CACHE["model"] is not None: return` (or `if model:`): the rest lazily loads."""
+    if not (
+        isinstance(statement, ast.If)
+        and statement.body
+        and isinstance(statement.body[-1], ast.Return)
+        and not statement.orelse
+    ):
+        return False
+    test = statement.test
+    subject: ast.expr = test
+    if isinstance(test, ast.Compare) and isinstance(test.ops[0], (ast.IsNot, ast.In)):
+        subject = test.left if isinstance(test.ops[0], ast.IsNot) else test.comparators[0]
+    return _root_name(subject) in shared
 
 
 def _root_name(node: ast.AST) -> str | None:

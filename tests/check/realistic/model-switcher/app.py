@@ -5,6 +5,7 @@ import tempfile
 import gradio as gr
 import spaces
 import torch
+from captions import captioner
 from loaders import load_pipeline, load_unet
 from nets import Refiner
 
@@ -46,6 +47,11 @@ def refine(name: str, image):
     return refiner.run(unet, image).cpu().numpy()
 
 
+@spaces.GPU(duration=20)
+def caption(image) -> str:
+    return captioner()(image)[0]["generated_text"]
+
+
 with gr.Blocks() as demo:
     name = gr.Dropdown(["org/sd-a", "org/sd-b"], value="org/sd-a")
     prompt = gr.Textbox()
@@ -53,5 +59,6 @@ with gr.Blocks() as demo:
     result = gr.Image(type="filepath")
     gr.Button("Paint").click(paint, [name, prompt, style], result)
     gr.Button("Refine").click(refine, [name, result], gr.Image())
+    gr.Button("Caption").click(caption, result, gr.Textbox())
 
 demo.launch()
