@@ -432,7 +432,34 @@ def _inner_gpu_call(info: ModuleInfo, function: FunctionNode) -> GpuDecorator | 
     return found
 
 
+def _gpu_owners(info: ModuleInfo) -> set[int]:
+    """Functions whose body (not decorator list) refers to spaces.GPU, nested defs included."""
+    gpu_names = {name for name, target in info.aliases.items() if target in (GPU, "spaces")}
+    owners: set[int] = set()
+    for node in info.nodes:
+        if isinstance(node, ast.Attribute) and node.attr == "GPU":
+            pass
+        elif not (isinstance(node, ast.Name) and node.id in gpu_names):
+            continue
+        if info.resolve(node) != GPU:
+            continue
+        child: ast.AST = node
+        parent = info.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if child in parent.decorator_list:
+                    break
+                owners.add(id(parent))
+            child, parent = parent, info.parents.get(parent)
+    return owners
+
+
 def _find_decorators(info: ModuleInfo) -> None:
+    if not any(
+        target == "spaces" or target.startswith("spaces.") for target in info.aliases.values()
+    ):
+        return  # decorators of other modules come from link()'s table
+    owners = _gpu_owners(info)
     for name, values in info.module_values.items():
         for value in values:
             decorator = _gpu_expression(info, value)
@@ -440,6 +467,8 @@ def _find_decorators(info: ModuleInfo) -> None:
                 info.decorators[name] = decorator
                 break
     for name, function in info.functions.items():
+        if id(function) not in owners:
+            continue
         if any(
             info.resolve(d) == GPU or (isinstance(d, ast.Call) and info.resolve(d.func) == GPU)
             for d in function.decorator_list

@@ -52,6 +52,14 @@ def missing_modules(project: "Project") -> Iterator[Finding]:
     if root is None:
         return
     known = {info.mod.module for info in project.infos}
+    try:  # the Space's own top-level modules and packages, read once
+        heads = {
+            entry.stem if entry.suffix == ".py" else entry.name
+            for entry in root.iterdir()
+            if entry.suffix == ".py" or (entry / "__init__.py").is_file()
+        }
+    except OSError:
+        heads = set()
 
     def found(dotted: str) -> bool:
         path = root.joinpath(*dotted.split("."))
@@ -75,11 +83,8 @@ def missing_modules(project: "Project") -> Iterator[Finding]:
                 wanted = [alias.name for alias in node.names]
             for dotted in wanted:
                 head = dotted.split(".")[0]
-                local = bool(head) and (
-                    (root / f"{head}.py").is_file() or (root / head / "__init__.py").is_file()
-                )
                 relative = isinstance(node, ast.ImportFrom) and node.level > 0
-                if (relative or local) and not found(dotted.lstrip(".") or head):
+                if (relative or head in heads) and not found(dotted.lstrip(".") or head):
                     yield Finding(
                         "ZG902",
                         info.name,

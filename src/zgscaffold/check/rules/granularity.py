@@ -7,7 +7,6 @@ from zgscaffold.check.model import GRAPH, Finding, Rule, Severity
 from zgscaffold.check.pyscope import (
     dotted,
     handler_targets,
-    walk_scope,
 )
 from zgscaffold.check.rules.base import ModuleChecks, Project
 
@@ -41,6 +40,9 @@ def _overlap(trigger: str, inputs: set[str] | None, action_inputs: set[str] | No
     if inputs is None or action_inputs is None:
         return inputs is None and action_inputs is None
     return bool(inputs & action_inputs - {""})
+
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 
 
 class Checks(ModuleChecks):
@@ -120,29 +122,30 @@ class Checks(ModuleChecks):
 
     # --- ZG601 -----------------------------------------------------------------
     def zg601_loops(self) -> Iterator[Finding]:
-        reported: set[int] = set()
-        for loop in self.info.nodes:
-            bodies: list[ast.AST] = []
-            if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
-                bodies = list(loop.body)
-            elif isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-                bodies = (
-                    [loop.elt] if not isinstance(loop, ast.DictComp) else [loop.key, loop.value]
+        info = self.info
+        for node in info.nodes:
+            if isinstance(node, ast.Call) and info.calls_gpu(node) and self._in_loop(node):
+                name = dotted(node.func) or "the GPU function"
+                yield self.finding(
+                    "ZG601",
+                    node,
+                    f"`{name}` (@spaces.GPU) is called inside a loop, one GPU call and quota "
+                    f"charge per pass: decorate the function that owns the loop instead",
                 )
-            for node in walk_scope(bodies):
-                if (
-                    isinstance(node, ast.Call)
-                    and self.info.calls_gpu(node)
-                    and (id(node) not in reported)
-                ):
-                    reported.add(id(node))
-                    name = dotted(node.func) or "the GPU function"
-                    yield self.finding(
-                        "ZG601",
-                        node,
-                        f"`{name}` (@spaces.GPU) is called inside a loop, one GPU call and quota "
-                        f"charge per pass: decorate the function that owns the loop instead",
-                    )
+
+    def _in_loop(self, node: ast.AST) -> bool:
+        """In a loop's body or a comprehension's element, within the same function."""
+        child, parent = node, self.info.parents.get(node)
+        while parent is not None and not isinstance(parent, SCOPES):
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and child in parent.body:
+                return True
+            if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+                if child is parent.elt:
+                    return True
+            elif isinstance(parent, ast.DictComp) and child in (parent.key, parent.value):
+                return True
+            child, parent = parent, self.info.parents.get(parent)
+        return False
 
 
 def check(project: Project) -> Iterator[Finding]:
