@@ -172,3 +172,16 @@ def test_unquoted_python_version_is_named_as_yaml_number(tmp_path, facts) -> Non
     found = check_paths([space], facts=facts)
     assert [f.code for f in found] == ["ZG102"], found
     assert f'quote it, python_version: "{version}"' in found[0].message
+
+
+def test_fix_moves_import_spaces_above_torch(tmp_path, facts) -> None:
+    late = APP.replace("import spaces\nimport torch\n", "import torch\nimport spaces\n")
+    assert late != APP
+    space = make_space(tmp_path, {"app.py": late})
+    assert [f.code for f in check_paths([space], facts=facts)] == ["ZG210"]
+    result = fix_paths([space], facts=facts)
+    assert result.findings == []
+    assert [change.rsplit("(", 1)[-1] for change in result.changes] == ["ZG210)"]
+    text = (space / "app.py").read_text()
+    assert text.index("import spaces\n") < text.index("import torch\n")
+    assert text.count("import spaces\n") == 1
