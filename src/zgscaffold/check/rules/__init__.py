@@ -1,6 +1,7 @@
 """The registry of rules: every rule's code, severity, summary and needs, stated once.
 
-One module per rule family holds its rules (`RULES`) and their checks (`check`).
+One module per rule family holds its rules (`RULES`) and their checks: `Checks`, run
+over every module of the Space, and/or `check(project)` for checks of the whole Space.
 The docs' rule index (docs/rules/index.md) and the SARIF rule metadata are made
 from this registry; tests hold the index equal to it.
 """
@@ -44,7 +45,9 @@ RULES: tuple[Rule, ...] = tuple(BY_CODE.values())  # the catalogue, in code orde
 def run(project: "Project") -> Iterator[Finding]:
     """Every family's findings on one Space."""
     for family in FAMILIES:
-        yield from family.check(project)
+        # A family of module checks runs them over every module; others have their own `check`.
+        check = getattr(family, "check", None) or family.Checks.each_module
+        yield from check(project)
 
 
 INDEX_HEAD = """\

@@ -14,7 +14,6 @@ from zgscaffold.check.pyscope import (
 from zgscaffold.check.rules.base import (
     MUTATORS,
     ModuleChecks,
-    Project,
     _globals_declared,
     _locals,
     _string,
@@ -389,7 +388,3 @@ def _rebound(function: FunctionNode) -> set[str]:
         for target in targets:
             names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
     return names
-
-
-def check(project: Project) -> Iterator[Finding]:
-    yield from Checks.each_module(project)

@@ -9,7 +9,7 @@ from zgscaffold.check.pyscope import (
     GpuFunction,
     walk_scope,
 )
-from zgscaffold.check.rules.base import ModuleChecks, Project, _parameters, is_aoti_compile
+from zgscaffold.check.rules.base import ModuleChecks, _parameters, is_aoti_compile
 
 E, W, INFO = Severity.error, Severity.warning, Severity.info
 DAY = 86_400  # spaces reads durations as timedelta.seconds: modulo one day
@@ -157,7 +157,3 @@ class Checks(ModuleChecks):
                 f"duration callable `{name}` {'; '.join(problems)}: give it the signature of "
                 f"`{gpu.node.name}` (it is called with the same arguments)",
             )
-
-
-def check(project: Project) -> Iterator[Finding]:
-    yield from Checks.each_module(project)

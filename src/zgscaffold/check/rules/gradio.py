@@ -4,7 +4,7 @@ import ast
 from collections.abc import Iterator
 
 from zgscaffold.check.model import FACTS, Finding, Rule, Severity
-from zgscaffold.check.rules.base import ModuleChecks, Project, _string
+from zgscaffold.check.rules.base import ModuleChecks, _string
 
 E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "Gradio examples and arguments"
@@ -107,7 +107,3 @@ class Checks(ModuleChecks):
                     'cache_mode="eager" runs the GPU function at start-up, where no GPU is '
                     'attached: use cache_mode="lazy"',
                 )
-
-
-def check(project: Project) -> Iterator[Finding]:
-    yield from Checks.each_module(project)

@@ -8,7 +8,7 @@ from zgscaffold.check.pyscope import (
     dotted,
     handler_targets,
 )
-from zgscaffold.check.rules.base import ModuleChecks, Project
+from zgscaffold.check.rules.base import ModuleChecks
 
 E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "call granularity"
@@ -146,7 +146,3 @@ class Checks(ModuleChecks):
                 return True
             child, parent = parent, self.info.parents.get(parent)
         return False
-
-
-def check(project: Project) -> Iterator[Finding]:
-    yield from Checks.each_module(project)

@@ -13,7 +13,6 @@ from zgscaffold.check.pyscope import (
 from zgscaffold.check.rules.base import (
     MUTATORS,
     ModuleChecks,
-    Project,
     _is_generator,
     _parameters,
 )
@@ -122,7 +121,3 @@ class Checks(ModuleChecks):
                     f"`{target.id}` is changed inside a GPU generator, on a pickled copy: yield "
                     f"it back (as a gr.State output) or the change is lost",
                 )
-
-
-def check(project: Project) -> Iterator[Finding]:
-    yield from Checks.each_module(project)
