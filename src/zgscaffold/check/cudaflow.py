@@ -55,6 +55,17 @@ NOT_A_TENSOR = {
     "torch.Generator",
     "torch.cuda.is_available",
 }
+TENSOR_LIBRARIES = {
+    "transformers",
+    "diffusers",
+    "timm",
+    "torchvision",
+    "torchaudio",
+    "open_clip",
+    "peft",
+    "segment_anything",
+    "kornia",
+}
 PIPELINE_NAMES = ("pipeline", "Pipeline", "Pipe")
 MODEL_SOURCES = ("from_pretrained", "from_single_file")
 
@@ -168,12 +179,19 @@ class CudaFlow:
         text = ".".join(reversed(names))
         if any(part in text for part in PIPELINE_NAMES):
             return PIPE
+        head = text.split(".")[0]
+        if head == "torch" and not any(source in names for source in MODEL_SOURCES):
+            return CUDA if text.split(".")[1:2] != ["nn"] else MODEL
+        if text in ("to", "cuda"):
+            return CUDA
+        # Only models whose outputs are known to be tensors: torch-module libraries, and the
+        # Space's own classes; another library's model may return numpy or text.
+        known = head in TENSOR_LIBRARIES or head in self.graph.by_module or head in info.classes
+        if not known:
+            return None
         if any(source in names for source in MODEL_SOURCES):
             return None if _preprocessor_name(text) else MODEL
-        head = text.split(".")[0]
-        if head == "torch" or text in ("to", "cuda"):
-            return CUDA
-        if (text and text[0].isupper()) or (names and names[-1] in info.classes):
+        if (text and text[0].isupper()) or head in info.classes or head in self.graph.by_module:
             return MODEL  # MyNet().to(device)
         return None
 
