@@ -839,6 +839,28 @@ with gr.Blocks() as demo:
     gr.Button("Transcribe").click(transcribe, audio, text)
     gr.Button("Embed").click(embed, text, gr.JSON())
 """,
+    "another library's model called through a helper returns numpy": """\
+import spaces
+import gradio as gr
+import torch
+from denoiser import Denoiser
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+model = Denoiser.from_pretrained("org/denoiser").to(device)
+
+
+def clean(path: str, seconds: int):
+    wave, rate = model(path, segment=seconds * 16_000)
+    return (rate, wave), "done"
+
+
+@spaces.GPU(duration=40)
+def run(path: str, seconds: int):
+    return clean(path, seconds)
+
+
+gr.Interface(run, [gr.Audio(type="filepath"), gr.Slider(1, 10)], [gr.Audio(), "text"]).launch()
+""",
     "ChatInterface streaming generator that yields its state": """\
 from threading import Thread
 
