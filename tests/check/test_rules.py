@@ -839,14 +839,16 @@ with gr.Blocks() as demo:
     gr.Button("Transcribe").click(transcribe, audio, text)
     gr.Button("Embed").click(embed, text, gr.JSON())
 """,
-    "another library's model called through a helper returns numpy": """\
+    "another library's model, placed under is_available(), returns numpy via a helper": """\
 import spaces
 import gradio as gr
 import torch
 from denoiser import Denoiser
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-model = Denoiser.from_pretrained("org/denoiser").to(device)
+model = Denoiser.from_pretrained("org/denoiser")
+if torch.cuda.is_available():
+    model.cuda()
 
 
 def clean(path: str, seconds: int):

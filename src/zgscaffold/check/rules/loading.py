@@ -477,8 +477,16 @@ class Checks(ModuleChecks):
                 ):
                     return False
                 chose = True
+            elif (
+                isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Call)
+                and _is_device_move(statement.value)
+            ):
+                chose = True  # `if torch.cuda.is_available(): model.cuda()`: placement
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value:
-                if self._device_value(statement.value):
+                if self._device_value(statement.value) or (
+                    isinstance(statement.value, ast.Call) and _is_device_move(statement.value)
+                ):
                     chose = True
                 elif not isinstance(statement.value, (ast.Constant, ast.Attribute, ast.Name)):
                     return False
