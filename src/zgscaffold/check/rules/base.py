@@ -187,9 +187,10 @@ class Project:
 
     @cached_property
     def entry(self) -> ModuleInfo | None:
-        """The app file's module (`app_file` in README.md, else app.py; a lone file itself)."""
-        if self.space.root is None:
-            return self.infos[0] if len(self.infos) == 1 else None
+        """The app file's module (`app_file` in README.md, else app.py; a lone app.py)."""
+        if self.space.root is None:  # a lone file is the app file when it is named so
+            lone = self.infos[0] if len(self.infos) == 1 else None
+            return lone if lone is not None and lone.mod.file.path.name == "app.py" else None
         app_file = "app.py"
         front = self.space.frontmatter
         if front is not None and isinstance(front.data.get("app_file"), str):
