@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__, listing, lock, publish, wheels
+from zgscaffold import __version__
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
 
@@ -139,6 +139,8 @@ def new(
     ] = None,
 ) -> None:
     """Create a ZeroGPU Space in PATH."""
+    from zgscaffold import lock
+
     data = _answers(
         space_name=name,
         hub_owner=owner,
@@ -310,6 +312,8 @@ def wheels_command(
     ] = None,
 ) -> None:
     """List the prebuilt CUDA packages and the Python x torch pairs that have a wheel."""
+    from zgscaffold import listing, wheels
+
     if check or refresh:
         try:
             live = listing.live_listings(saved=from_listing)
@@ -348,6 +352,8 @@ def publish_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; no network.")] = False,
 ) -> None:
     """Check a Space, create it on the Hub (ZeroGPU where allowed) and upload it."""
+    from zgscaffold import publish
+
     try:
         if dry_run:
             out.print(publish.describe(publish.plan(path, space, private=private)))

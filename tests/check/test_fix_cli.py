@@ -80,7 +80,7 @@ def test_suppression_comments(tmp_path, facts) -> None:
 
 
 def test_select_ignore_and_settings(tmp_path, facts) -> None:
-    source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU(duration=100)")
+    source = APP.replace("@spaces.GPU(duration=30)", "@spaces.GPU(duration=70)")  # 105 s requested
     space = make_space(tmp_path, {"app.py": source, "requirements.txt": "gradio\nspaces\n"})
     codes = lambda **kw: sorted(f.code for f in check_paths([space], facts=facts, **kw))  # noqa: E731
     assert codes() == ["ZG103", "ZG104"]
@@ -172,3 +172,16 @@ def test_unquoted_python_version_is_named_as_yaml_number(tmp_path, facts) -> Non
     found = check_paths([space], facts=facts)
     assert [f.code for f in found] == ["ZG102"], found
     assert f'quote it, python_version: "{version}"' in found[0].message
+
+
+def test_fix_moves_import_spaces_above_torch(tmp_path, facts) -> None:
+    late = APP.replace("import spaces\nimport torch\n", "import torch\nimport spaces\n")
+    assert late != APP
+    space = make_space(tmp_path, {"app.py": late})
+    assert [f.code for f in check_paths([space], facts=facts)] == ["ZG210"]
+    result = fix_paths([space], facts=facts)
+    assert result.findings == []
+    assert [change.rsplit("(", 1)[-1] for change in result.changes] == ["ZG210)"]
+    text = (space / "app.py").read_text()
+    assert text.index("import spaces\n") < text.index("import torch\n")
+    assert text.count("import spaces\n") == 1

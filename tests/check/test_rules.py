@@ -322,7 +322,7 @@ def run(x):
         sub(
             "app.py",
             "@spaces.GPU(duration=30)",
-            "@spaces.GPU(duration=100, size='xlarge')  # expect",
+            "@spaces.GPU(duration=100)  # expect: 150 s requested on large",
         ),
         "app.py",
         "# expect",
@@ -593,6 +593,89 @@ demo = gradio.ChatInterface(run, examples=["a"], cache_examples=True,
         "# expect",
     ),
     Case(
+        "ZG209",
+        sub(
+            "app.py",
+            '"org/model", dtype=dtype)',
+            '"org/model", dtype=dtype,\n    attn_implementation="flash_attention_3")  # expect',
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG209",
+        app("""import spaces
+from kernels import get_kernel
+
+attention = get_kernel("kernels-community/flash-attn3")  # expect
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG210",
+        sub("app.py", "import spaces\nimport torch\n", "import torch\nimport spaces  # expect\n"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG305",
+        sub("app.py", "@spaces.GPU(duration=30)", "@spaces.GPU(duration=-5)  # expect"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG305",
+        sub("app.py", "@spaces.GPU(duration=30)", "@spaces.GPU(24 * 60 * 60)  # expect"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG402",
+        app("""import spaces
+
+@spaces.GPU(duration=10)
+async def stream(x):  # expect
+    yield x
+"""),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG602",
+        sub(
+            "app.py",
+            "    gr.Button().click(generate, [prompt, tokens], out)\n",
+            "    gr.Button().click(generate, [prompt, tokens], out)\n"
+            "    prompt.change(generate, [prompt, tokens], out)  # expect\n",
+        ),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG703",
+        sub("app.py", "    demo.launch()", "    demo.launch(show_api=False)  # expect"),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG703",
+        sub("app.py", "cache_examples=True,", 'cache_examples="lazy",  # expect'),
+        "app.py",
+        "# expect",
+    ),
+    Case(
+        "ZG902",
+        lambda files, facts: {
+            "app.py": files["app.py"].replace(
+                "import tempfile\n", "import tempfile\n\nfrom lib.missing import run  # expect\n"
+            ),
+            "lib/__init__.py": "",
+        },
+        "app.py",
+        "# expect",
+    ),
+    Case(
         "ZG901",
         sub(
             "app.py",
@@ -671,9 +754,10 @@ gr.Interface(transcriber, [gr.Audio(type="filepath"), "text"], "text").launch()
 import tempfile
 
 import gradio as gr
+from spaces import GPU  # before torch (ZG210)
+
 import torch
 from diffusers import DiffusionPipeline
-from spaces import GPU
 
 if torch.cuda.is_available():
     device = "cuda"
@@ -725,6 +809,59 @@ def paint(prompt: str, count: int) -> list[str]:
 
 
 gr.Interface(paint, ["text", gr.Slider(1, 4)], gr.Gallery()).launch()
+""",
+    "library models whose methods return text and numpy, device index, custom decorator": """\
+import spaces
+import gradio as gr
+import torch
+import whisper
+from sentence_transformers import SentenceTransformer
+
+device = 0 if torch.cuda.is_available() else -1
+speech = whisper.load_model("base").to("cuda" if torch.cuda.is_available() else "cpu")
+encoder = SentenceTransformer("org/minilm", device="cuda" if torch.cuda.is_available() else "cpu")
+gpu = spaces.GPU(duration=30)
+
+
+@gpu
+def transcribe(audio: str) -> str:
+    return speech.transcribe(audio)["text"]
+
+
+@gpu
+def embed(text: str):
+    return encoder.encode([text])[0]
+
+
+with gr.Blocks() as demo:
+    audio = gr.Audio(type="filepath")
+    text = gr.Textbox()
+    gr.Button("Transcribe").click(transcribe, audio, text)
+    gr.Button("Embed").click(embed, text, gr.JSON())
+""",
+    "another library's model, placed under is_available(), returns numpy via a helper": """\
+import spaces
+import gradio as gr
+import torch
+from denoiser import Denoiser
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+model = Denoiser.from_pretrained("org/denoiser")
+if torch.cuda.is_available():
+    model.cuda()
+
+
+def clean(path: str, seconds: int):
+    wave, rate = model(path, segment=seconds * 16_000)
+    return (rate, wave), "done"
+
+
+@spaces.GPU(duration=40)
+def run(path: str, seconds: int):
+    return clean(path, seconds)
+
+
+gr.Interface(run, [gr.Audio(type="filepath"), gr.Slider(1, 10)], [gr.Audio(), "text"]).launch()
 """,
     "ChatInterface streaming generator that yields its state": """\
 from threading import Thread

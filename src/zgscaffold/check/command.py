@@ -2,14 +2,16 @@
 
 import sys
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from zgscaffold.check.engine import check_paths
 from zgscaffold.check.fix import fix_paths
 from zgscaffold.check.model import Finding, Severity
 from zgscaffold.check.output import as_json, as_sarif, human
 from zgscaffold.facts import load_facts
+
+if TYPE_CHECKING:
+    from rich.console import Console  # the CLI's; only .file, .is_terminal, .no_color are used
 
 
 def exit_code(findings: list[Finding], fail_on: str) -> int:
@@ -26,7 +28,7 @@ def run(
     output_format: str,
     fix: bool,
     fail_on: str,
-    console: Console,
+    console: "Console",
 ) -> int:
     facts = load_facts()
     changes: list[str] = []

@@ -1,18 +1,16 @@
 """`check_paths`: run every enabled rule over Spaces and files; the checker's Python API."""
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from zgscaffold.check.config_rules import ConfigRules
+from zgscaffold.check import rules
 from zgscaffold.check.model import Finding
-from zgscaffold.check.pyscope import ModuleInfo, analyze
-from zgscaffold.check.python_rules import PythonRules, cuda_uses
+from zgscaffold.check.pyscope import analyze, link
+from zgscaffold.check.rules.base import Project
 from zgscaffold.check.settings import Settings, enabled, space_settings, validate_codes
-from zgscaffold.check.space import Space, TextFile, read_file, read_space
+from zgscaffold.check.space import Space, read_file, read_space
 from zgscaffold.check.suppress import is_suppressed
 from zgscaffold.errors import BadInput
 from zgscaffold.facts import Facts, load_facts
@@ -20,61 +18,20 @@ from zgscaffold.facts import Facts, load_facts
 PER_WORKER = 50  # fewer paths than this per worker are checked in this process
 
 
-def conflict_markers(file: TextFile) -> Iterator[Finding]:
-    """ZG901: `<<<<<<< `, then `=======`, then `>>>>>>> ` lines left by a merge."""
-    if "<<<<<<< " not in file.text:
-        return
-    start = middle = None
-    for number, line in enumerate(file.text.splitlines(), start=1):
-        if line.startswith("<<<<<<< "):
-            start, middle = number, None
-        elif line.startswith("=======") and start is not None:
-            middle = number
-        elif line.startswith(">>>>>>> ") and start is not None and middle is not None:
-            yield Finding(
-                "ZG901",
-                file.name,
-                start,
-                1,
-                f"conflict markers left from a merge (lines {start}-{number}): keep the right "
-                f"side, delete the markers",
-            )
-            start = middle = None
-
-
 def _space_findings(space: Space, facts: Facts, settings: Settings) -> Iterator[Finding]:
     yield from space.problems
     yield from settings.problems
-    yield from ConfigRules(space, facts).run()
     infos = [analyze(module) for module in space.modules]
-    qualified = {
-        f"{info.mod.module}.{name}" for info in infos for gpu in info.gpu for name in gpu.names
+    decorators = {
+        f"{info.mod.module}.{name}": decorator
+        for info in infos
+        for name, decorator in info.decorators.items()
     }
-    sizes = facts.data["hardware"]["sizes"]
-    factors = {size: int(value["factor"]) for size, value in sizes.items()}
-    default_size = str(facts.data["hardware"]["default_size"])
+    qualified: set[str] = set()  # filled as modules are linked; shared by all of them
     for info in infos:
-        info.gpu_qualified = qualified
-        yield from PythonRules(info, settings.duration_cap, factors, default_size).run()
-    yield from _zg208(infos)
-    for file in space.text_files:
-        yield from conflict_markers(file)
-
-
-def _zg208(infos: list[ModuleInfo]) -> Iterator[Finding]:
-    if not infos or any(info.gpu for info in infos):
-        return
-    for info in infos:
-        for node in cuda_uses(info):
-            yield Finding(
-                "ZG208",
-                info.name,
-                node.lineno,
-                node.col_offset + 1,  # type: ignore[attr-defined]
-                "this Space uses CUDA but no function has @spaces.GPU: decorate the function "
-                "that runs the model with @spaces.GPU(duration=...)",
-            )
-            return
+        link(info, decorators, qualified)
+        qualified |= {f"{info.mod.module}.{name}" for gpu in info.gpu for name in gpu.names}
+    yield from rules.run(Project(space, facts, settings, infos))
 
 
 def _read(path: Path, base: Path) -> Space:
@@ -144,6 +101,9 @@ def check_paths(
             (todo[i : i + size], facts, cli_select, cli_ignore, base)
             for i in range(0, len(todo), size)
         ]
+        import multiprocessing  # only for many Spaces: its import costs a one-Space run
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for part in pool.map(_check_chunk, chunks):

@@ -1,4 +1,4 @@
-"""Findings, severities and the registry of rule codes (RULES.md is the source)."""
+"""Findings, severities and what a rule is; the registry of rules is zgscaffold.check.rules."""
 
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -24,58 +24,35 @@ class Rule:
     summary: str
     static: bool = True  # False: static analysis cannot decide it; see docs/checker.md
     default: bool = True  # False: opt-in with --select
+    needs: tuple[str, ...] = ()  # GRAPH, FACTS: what the check reads beyond one file
+
+    @property
+    def family(self) -> str:
+        return self.code[:3] + "xx"
 
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
+GRAPH = "call graph"  # Rule.needs: the Space's call graph (handlers, helpers, modules)
+FACTS = "facts"  # Rule.needs: facts/zerogpu.yml (caps, factors, releases)
 
-BY_CODE: dict[str, Rule] = {
-    rule.code: rule
-    for rule in (
-        Rule("ZG101", E, "README frontmatter pins `python_version`"),
-        Rule("ZG102", E, "`python_version` is one ZeroGPU supports"),
-        Rule("ZG103", E, "`spaces` is not listed in requirements.txt"),
-        Rule("ZG104", W, "`gradio` is not in requirements.txt; `sdk_version` owns it"),
-        Rule("ZG105", E, "`sdk: gradio` (other SDKs cannot use ZeroGPU)"),
-        Rule("ZG106", E, "a `torch` pin is in the supported set"),
-        Rule("ZG107", E, "no sdist-only CUDA extension is listed by bare name"),
-        Rule("ZG108", E, "a direct-URL wheel's cpXY tag matches `python_version`"),
-        Rule("ZG109", E, "a direct-URL wheel's torchX.Y tag matches an explicit `torch==` pin"),
-        Rule("ZG110", W, "torchvision/torchaudio/torchcodec are pinned to torch's release"),
-        Rule("ZG111", W, "a uv-managed Space declares `spaces` in pyproject.toml"),
-        Rule("ZG112", W, "`sdk_version` is set"),
-        Rule("ZG113", INFO, "`huggingface_hub` is not listed in requirements.txt without reason"),
-        Rule("ZG201", W, "`import spaces` is unconditional (no try/except ImportError stand-in)"),
-        Rule("ZG202", E, "no `torch.compile`; use AoTI (`spaces.aoti_*`)"),
-        Rule("ZG203", W, "models load eagerly at module scope, not lazily in a handler"),
-        Rule("ZG204", W, "models are placed on the device at module scope, not in @spaces.GPU"),
-        Rule("ZG205", W, "the device comes from the `torch.cuda.is_available()` idiom"),
-        Rule("ZG206", W, "no branching on `torch.cuda.is_available()` beyond device selection"),
-        Rule("ZG207", E, "no inference, warm-up or CUDA kernel at module scope"),
-        Rule("ZG208", E, "a Space that uses CUDA has at least one @spaces.GPU function"),
-        Rule("ZG301", W, "every @spaces.GPU declares `duration`"),
-        Rule("ZG302", W, "duration x size factor stays within the per-call cap"),
-        Rule("ZG303", INFO, '`size="xlarge"` only where memory or compute needs it', default=False),
-        Rule("ZG304", E, "a duration callable accepts the decorated function's parameters"),
-        Rule("ZG401", E, "a @spaces.GPU function never returns a CUDA tensor"),
-        Rule("ZG402", E, "@spaces.GPU is not applied to `async def`"),
-        Rule("ZG403", E, "GPU arguments and return values are picklable"),
-        Rule("ZG404", W, "a gr.State mutated in a decorated generator is yielded back"),
-        Rule("ZG501", E, "handlers do not write module-level mutable state"),
-        Rule("ZG502", E, "handlers write outputs to unique (tempfile) paths"),
-        Rule("ZG601", W, "a @spaces.GPU function is not called inside a loop"),
-        Rule("ZG701", W, "gr.Examples with `run_on_click` sets `cache_examples=False`"),
-        Rule("ZG702", W, 'examples of GPU functions are not cached with `cache_mode="eager"`'),
-        Rule("ZG901", E, "no leftover merge conflict markers"),
-    )
-}
-RULES: tuple[Rule, ...] = tuple(BY_CODE.values())  # the catalogue, in code order
+
+def __getattr__(name: str) -> object:
+    """`BY_CODE` and `RULES` come from the registry (zgscaffold.check.rules), one rule a line."""
+    if name in ("BY_CODE", "RULES"):
+        from zgscaffold.check import rules
+
+        return getattr(rules, name)
+    raise AttributeError(name)
+
+
 # Not a platform rule: a file the checker needs but cannot read or parse. It
 # has no rule page; its link goes to the checker's docs. Always on.
-UNREADABLE = Rule("ZG900", E, "every file the checker needs can be read and parsed")
+UNREADABLE = Rule("ZG900", Severity.error, "every file the checker needs can be read and parsed")
 CHECKER_PAGE = "checker/#what-it-reads"
 
 
 def lookup(code: str) -> Rule:
+    from zgscaffold.check.rules import BY_CODE
+
     return UNREADABLE if code == UNREADABLE.code else BY_CODE[code]
 
 

@@ -1,10 +1,10 @@
 """Findings as human text (colored, grouped by file), JSON or SARIF 2.1.0."""
 
-import json
 from collections.abc import Iterable
 
 from zgscaffold import __version__
-from zgscaffold.check.model import BY_CODE, UNREADABLE, Finding, Severity, lookup, rule_url
+from zgscaffold.check.model import UNREADABLE, Finding, Severity, lookup, rule_url
+from zgscaffold.check.rules import BY_CODE
 from zgscaffold.facts import Facts
 
 COLORS = {Severity.error: "31", Severity.warning: "33", Severity.info: "36"}
@@ -76,6 +76,8 @@ def as_dicts(findings: Iterable[Finding], facts: Facts) -> list[dict]:
 
 
 def as_json(findings: list[Finding], facts: Facts) -> str:
+    import json
+
     return json.dumps(as_dicts(findings, facts), indent=2, ensure_ascii=False)
 
 
@@ -129,4 +131,6 @@ def as_sarif(findings: list[Finding], facts: Facts) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False)

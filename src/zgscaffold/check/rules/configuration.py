@@ -2,15 +2,42 @@
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from zgscaffold.check.model import Edit, Finding, Fix
+from zgscaffold.check.model import FACTS, Edit, Finding, Fix, Rule, Severity
 from zgscaffold.check.requirements import Req, parse_requirement, parse_requirements
 from zgscaffold.check.space import Space
 from zgscaffold.facts import Facts
 from zgscaffold.wheels import parse_cell
+
+if TYPE_CHECKING:
+    from zgscaffold.check.rules.base import Project
+
+E, W, INFO = Severity.error, Severity.warning, Severity.info
+FAMILY = "configuration and dependencies"
+RULES = (
+    Rule("ZG101", E, "README frontmatter pins `python_version`"),
+    Rule("ZG102", E, "`python_version` is one ZeroGPU supports", needs=(FACTS,)),
+    Rule("ZG103", E, "`spaces` is not listed in requirements.txt"),
+    Rule("ZG104", W, "`gradio` is not in requirements.txt; `sdk_version` owns it"),
+    Rule("ZG105", E, "`sdk: gradio` (other SDKs cannot use ZeroGPU)"),
+    Rule("ZG106", E, "a `torch` pin is in the supported set", needs=(FACTS,)),
+    Rule("ZG107", E, "no sdist-only CUDA extension is listed by bare name", needs=(FACTS,)),
+    Rule("ZG108", E, "a direct-URL wheel's cpXY tag matches `python_version`"),
+    Rule("ZG109", E, "a direct-URL wheel's torchX.Y tag matches an explicit `torch==` pin"),
+    Rule(
+        "ZG110",
+        W,
+        "torchvision/torchaudio/torchcodec are pinned to torch's release",
+        needs=(FACTS,),
+    ),
+    Rule("ZG111", W, "a uv-managed Space declares `spaces` in pyproject.toml"),
+    Rule("ZG112", W, "`sdk_version` is set"),
+    Rule("ZG113", INFO, "`huggingface_hub` is not listed in requirements.txt without reason"),
+)
 
 SIDECARS = ("torchvision", "torchaudio", "torchcodec")
 _CP_TAG = re.compile(r"^cp(\d)(\d+)$")
@@ -385,3 +412,7 @@ class ConfigRules:
                     f"sdk_version {sdk_version}: pin `gradio=={sdk_version}`",
                 )
         yield from self._torch_pins(reqs, file.name)
+
+
+def check(project: "Project") -> Iterator[Finding]:
+    yield from ConfigRules(project.space, project.facts).run()
