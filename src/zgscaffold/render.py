@@ -28,11 +28,67 @@ class RenderResult:
     notes: list[str] = field(default_factory=list)
 
 
+NAME_MAX = 255  # bytes in one path component on the usual file systems
+
+
 def check_destination(dest: Path) -> None:
+    """Refuse, before anything is written, a destination `new` cannot fill."""
+    if dest.is_symlink() and not dest.exists():
+        raise BadInput(
+            f"destination {dest} is a symbolic link to nothing: remove the link or choose a "
+            f"new folder name"
+        )
     if dest.exists() and not dest.is_dir():
         raise BadInput(f"destination {dest} is a file: choose a new folder name")
-    if dest.is_dir() and any(dest.iterdir()):
-        raise BadInput(f"destination {dest} is not empty: choose a new folder or empty it first")
+    try:
+        if dest.is_dir() and any(dest.iterdir()):
+            raise BadInput(
+                f"destination {dest} is not empty: choose a new folder or empty it first"
+            )
+    except PermissionError:
+        raise BadInput(f"destination {dest} cannot be read: choose a folder you own") from None
+    size = len(os.fsencode(dest.name))
+    if size > NAME_MAX:
+        raise BadInput(
+            f"destination folder name is {size} bytes long, over the {NAME_MAX}-byte limit of "
+            f"file names: choose a shorter folder name"
+        )
+    existing = _nearest_existing(dest.parent)
+    if not existing.is_dir():
+        raise BadInput(
+            f"destination {dest} lies under {existing}, which is a file: choose a folder "
+            f"under a directory"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BadInput(
+            f"cannot create {dest}: {existing} is not writable for you; choose a folder "
+            f"you can write to"
+        )
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """`folder` or its closest ancestor that exists (a dangling link counts as a file)."""
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _make_parents(folder: Path) -> Path | None:
+    """Create `folder` and its missing parents; return the topmost one created."""
+    top = None
+    missing = folder
+    while not missing.exists():
+        top = missing
+        missing = missing.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        if top is not None:
+            shutil.rmtree(top, ignore_errors=True)
+        raise BadInput(
+            f"cannot create {folder}: {error.strerror}; choose a folder you can write to"
+        ) from None
+    return top
 
 
 def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None) -> dict:
@@ -81,12 +137,21 @@ def new_space(
     dest = Path(dest).absolute()
     check_destination(dest)
     step = progress or (lambda _message: None)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    scratch_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    created = _make_parents(dest.parent)
+    try:
+        # A short prefix: the scratch folder's name must fit where dest's name fits.
+        scratch_root = Path(tempfile.mkdtemp(prefix=".zgscaffold-", dir=dest.parent))
+    except OSError as error:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise BadInput(
+            f"cannot write in {dest.parent}: {error.strerror}; choose a folder you can write to"
+        ) from None
     scratch = scratch_root / dest.name
     source = template or str(template_root())
     if vcs_ref is None and (Path(source) / ".git").exists():
         vcs_ref = "HEAD"  # a checkout renders its working tree, not its newest tag
+    moved = False
     try:
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
@@ -103,8 +168,11 @@ def new_space(
         if dest.is_dir():
             dest.rmdir()  # empty, checked above
         shutil.move(str(scratch), dest)
+        moved = True
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
+        if not moved and created is not None:
+            shutil.rmtree(created, ignore_errors=True)  # parents this call made
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
 
 
