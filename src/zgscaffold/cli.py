@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__, listing, lock, publish, wheels
+from zgscaffold import __version__, listing, lock, paths, publish, wheels
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
 
@@ -312,6 +312,8 @@ def wheels_command(
     """List the prebuilt CUDA packages and the Python x torch pairs that have a wheel."""
     if check or refresh:
         try:
+            if refresh:
+                paths.require_checkout("wheels --refresh")
             live = listing.live_listings(saved=from_listing)
             diffs = listing.refresh(live) if refresh else listing.compare(live)
         except ZgError as error:

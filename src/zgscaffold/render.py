@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -156,7 +157,7 @@ def new_space(
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
         answers = _copy(source, scratch, data, defaults, vcs_ref)
-        notes = _record_source(scratch, source, template_url)
+        notes = _record_source(scratch, source, template_url, implicit=template is None)
         if lock_deps:
             python = lock.find_python(answers["python_version"])
             step(f"Locking dependencies with uv (Python {answers['python_version']})")
@@ -176,17 +177,50 @@ def new_space(
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
 
 
-def _record_source(space: Path, src: str, template_url: str | None) -> list[str]:
-    """Make the answers file name a git source `copier update` can reach."""
+def _record_source(space: Path, src: str, template_url: str | None, implicit: bool) -> list[str]:
+    """Make the answers file name a git source `copier update` can reach.
+
+    The bundled template and the checkout this package runs from (`uv run
+    zgscaffold new` in a clone) record the canonical source (or the one given);
+    a `--template` the user named is kept as given. A ref no remote has (an
+    untagged or dirty tree, a dev build) is said in a note.
+    """
     recorded = origin.read_answers(space)
     explicit = template_url or os.environ.get(origin.TEMPLATE_URL_ENV)
-    if "_commit" in recorded and not explicit:
-        return []  # copier recorded a git checkout and its tag itself
-    if explicit or Path(src).resolve() == bundled_template().resolve():
-        url = origin.template_url(template_url)
-        origin.record_source(space, url, recorded.get("_commit") or origin.release_ref())
-        return []
+    bundled = Path(src).resolve() == bundled_template().resolve()
+    if "_commit" in recorded:  # copier rendered a git checkout and recorded its ref
+        commit = str(recorded["_commit"])
+        if explicit or implicit:
+            origin.record_source(space, origin.template_url(template_url), commit)
+        return _checkout_notes(src, commit)
+    if explicit or bundled:
+        origin.record_source(space, origin.template_url(template_url), origin.release_ref())
+        note = origin.release_note()
+        return [note] if note else []
     return [
         f"the template {src} is not a git repository, so `copier update` cannot update this "
         f"Space; render from a git clone or pass --template-url to record one"
     ]
+
+
+def _checkout_notes(src: str, commit: str) -> list[str]:
+    """Say when a checkout's render records a ref that no remote can serve."""
+    if origin.is_url(src):
+        return []
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=src, capture_output=True, text=True)
+
+    if git("status", "--porcelain").stdout.strip():
+        return [
+            f"the template checkout {src} has uncommitted changes: the Space records "
+            f"{commit}, a commit made for this render only, so `zgscaffold update` cannot "
+            f"find it; commit and tag the template, then render again"
+        ]
+    if git("describe", "--tags", "--exact-match", "HEAD").returncode != 0:
+        return [
+            f"the template checkout {src} is at an untagged commit: the Space records "
+            f"{commit}, which `zgscaffold update` reaches only once it is pushed to the "
+            f"recorded source; render from a release tag for updates from tag to tag"
+        ]
+    return []
