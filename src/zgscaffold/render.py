@@ -157,7 +157,8 @@ def new_space(
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
         answers = _copy(source, scratch, data, defaults, vcs_ref)
-        notes = _record_source(scratch, source, template_url, implicit=template is None)
+        release = str(data["zgscaffold_release"])
+        notes = _record_source(scratch, source, template_url, release, implicit=template is None)
         if lock_deps:
             python = lock.find_python(answers["python_version"])
             step(f"Locking dependencies with uv (Python {answers['python_version']})")
@@ -177,7 +178,9 @@ def new_space(
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
 
 
-def _record_source(space: Path, src: str, template_url: str | None, implicit: bool) -> list[str]:
+def _record_source(
+    space: Path, src: str, template_url: str | None, release: str, implicit: bool
+) -> list[str]:
     """Make the answers file name a git source `copier update` can reach.
 
     The bundled template and the checkout this package runs from (`uv run
@@ -194,8 +197,8 @@ def _record_source(space: Path, src: str, template_url: str | None, implicit: bo
             origin.record_source(space, origin.template_url(template_url), commit)
         return _checkout_notes(src, commit)
     if explicit or bundled:
-        origin.record_source(space, origin.template_url(template_url), origin.release_ref())
-        note = origin.release_note()
+        origin.record_source(space, origin.template_url(template_url), release)
+        note = origin.release_note() if release == origin.release_ref() else None
         return [note] if note else []
     return [
         f"the template {src} is not a git repository, so `copier update` cannot update this "

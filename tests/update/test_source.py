@@ -104,3 +104,29 @@ def test_an_untagged_clone_render_says_so(clone, tmp_path, monkeypatch):
     notes = _new_from(clone, tmp_path / "s", monkeypatch)
     assert any("untagged commit" in note for note in notes)
     assert answers_of(tmp_path / "s")["_commit"] != "v0.1.0"
+
+
+def test_a_release_render_pins_that_release_everywhere(clone, tmp_path, monkeypatch):
+    """README, pre-commit config and workflow name zgscaffold==0.1.0, never a bare name."""
+    monkeypatch.setenv("ZGSCAFFOLD_TEMPLATE", str(clone))
+    space = new_space(tmp_path / "s", {"github_actions": True}, lock_deps=False).path
+    readme = (space / "README.md").read_text()
+    workflow = (space / ".github" / "workflows" / "zerogpu.yml").read_text()
+    hooks = (space / ".pre-commit-config.yaml").read_text()
+    assert "uvx zgscaffold==0.1.0 check ." in readme
+    assert "uvx zgscaffold==0.1.0 update" in readme
+    assert "run: uvx zgscaffold==0.1.0 check ." in workflow
+    assert "rev: v0.1.0\n" in hooks
+    for text in (readme, workflow):
+        assert "uvx zgscaffold " not in text  # a bare name: whoever registers it runs here
+
+
+def test_an_untagged_render_pins_its_commit_of_the_template_repo(clone, tmp_path, monkeypatch):
+    git(clone, "commit", "-q", "--allow-empty", "-m", "work after the release")
+    monkeypatch.setenv("ZGSCAFFOLD_TEMPLATE", str(clone))
+    space = new_space(tmp_path / "s", {"github_actions": True}, lock_deps=False).path
+    commit = str(answers_of(space)["_commit"])
+    repo = template_url().removesuffix(".git")
+    workflow = (space / ".github" / "workflows" / "zerogpu.yml").read_text()
+    assert f"run: uvx --from git+{repo}@{commit} zgscaffold check ." in workflow
+    assert f"rev: {commit}\n" in (space / ".pre-commit-config.yaml").read_text()
