@@ -352,7 +352,10 @@ def publish_command(
     """Check a Space, create it on the Hub (ZeroGPU where allowed) and upload it."""
     try:
         if dry_run:
-            out.print(publish.describe(publish.plan(path, space, private=private)))
+            the_plan = publish.dry_run(path, space, private=private)
+            out.print(publish.describe(the_plan), markup=False, highlight=False)
+            if the_plan.check_errors and not force:  # exit as the real run would
+                raise publish.check_refusal(path, the_plan.check_errors)
             return
         with err.status("Publishing", spinner="dots") as status:
             done = publish.publish(
