@@ -86,10 +86,8 @@ def test_a_bundled_render_records_the_canonical_git_source_and_tag(installed, tm
     assert f"rev: v{RELEASE}\n" in hooks
 
 
-def test_update_from_the_canonical_source_through_a_local_mirror(
-    installed, template_repo, tmp_path
-):
-    """No network: git may only use file:// and the canonical URL is served by the mirror."""
+def test_update_from_the_canonical_source_through_a_local_mirror(installed, remote, tmp_path):
+    """The canonical URL is served by the mirror: `git daemon` on 127.0.0.1 (git:// only)."""
     space = new_from_wheel(installed, tmp_path)
     for name, old, new in [
         (
@@ -110,8 +108,8 @@ def test_update_from_the_canonical_source_through_a_local_mirror(
         installed,
         space,
         "-m", "zgscaffold", "update", "--no-lock", "--vcs-ref", "v0.2.0",
-        ZGSCAFFOLD_TEMPLATE_MIRROR=str(template_repo),
-        GIT_ALLOW_PROTOCOL="file",
+        ZGSCAFFOLD_TEMPLATE_MIRROR=remote,
+        GIT_ALLOW_PROTOCOL="git",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     files = files_of(space)
