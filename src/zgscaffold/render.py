@@ -117,6 +117,33 @@ def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None)
     return dict(worker.answers.user)
 
 
+def dry_copy(src: str, dest: Path, data: dict, vcs_ref: str | None) -> Any:
+    """copier's pretend render with `data` as every answer: validates, writes nothing."""
+    return copier.run_copy(
+        src, dest, data=data, defaults=True, pretend=True, quiet=True, vcs_ref=vcs_ref, unsafe=False
+    )
+
+
+def _recheck(src: str, scratch: Path, answers: dict, vcs_ref: str | None) -> None:
+    """Validate the whole answer set given at the prompts, as the flags would be.
+
+    A dry run (copier's pretend mode) with every answer passed as data, so each
+    validator sees the final answers; raises BadInput before anything is moved
+    into place.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+            dry_copy(src, scratch.parent / "recheck" / scratch.name, answers, vcs_ref)
+    except ValueError as error:
+        message = str(error).splitlines()[0]
+        message = re.sub(r"^Validation error for question '\w+': ", "", message)
+        raise BadInput(
+            f"{message} (as answered at the prompts): run `zgscaffold new` again and choose "
+            f"another answer; nothing was written"
+        ) from error
+
+
 def new_space(
     dest: Path,
     data: dict[str, Any] | None = None,
@@ -157,6 +184,8 @@ def new_space(
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
         answers = _copy(source, scratch, data, defaults, vcs_ref)
+        if not defaults:  # copier skips validators on choices picked at a prompt
+            _recheck(source, scratch, answers, vcs_ref)
         release = str(data["zgscaffold_release"])
         notes = _record_source(scratch, source, template_url, release, implicit=template is None)
         if lock_deps:
@@ -214,13 +243,18 @@ def _checkout_notes(src: str, commit: str) -> list[str]:
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=src, capture_output=True, text=True)
 
-    if git("status", "--porcelain").stdout.strip():
+    try:
+        dirty = bool(git("status", "--porcelain").stdout.strip())
+        tagged = git("describe", "--tags", "--exact-match", "HEAD").returncode == 0
+    except OSError:  # git not on PATH: nothing to say
+        return []
+    if dirty:
         return [
             f"the template checkout {src} has uncommitted changes: the Space records "
             f"{commit}, a commit made for this render only, so `zgscaffold update` cannot "
             f"find it; commit and tag the template, then render again"
         ]
-    if git("describe", "--tags", "--exact-match", "HEAD").returncode != 0:
+    if not tagged:
         return [
             f"the template checkout {src} is at an untagged commit: the Space records "
             f"{commit}, which `zgscaffold update` reaches only once it is pushed to the "

@@ -24,6 +24,7 @@ from copier.errors import UserMessageError
 
 from zgscaffold import lock, source
 from zgscaffold.errors import BadInput, RenderFailed, ZgError
+from zgscaffold.render import dry_copy
 
 Progress = Callable[[str], None]
 MARKERS = re.compile(r"^(<<<<<<< |>>>>>>> )", re.MULTILINE)
@@ -123,16 +124,7 @@ def _rehearse(
     with tempfile.TemporaryDirectory(prefix="zgscaffold-rehearsal-") as scratch:
         while True:
             try:
-                worker = copier.run_copy(
-                    src,
-                    Path(scratch) / "space",
-                    data=data,
-                    defaults=True,
-                    pretend=True,
-                    quiet=True,
-                    vcs_ref=vcs_ref,
-                    unsafe=False,
-                )
+                worker = dry_copy(src, Path(scratch) / "space", data, vcs_ref)
             except ValueError as error:
                 match = _FAILED_KEY.match(str(error).splitlines()[0])
                 if not match or match.group(1) not in data:
