@@ -29,6 +29,8 @@ class FakeHub:
     token: str
     refuse_hardware: bool = False
     existing: set[str] = field(default_factory=set)
+    fail_create: int | None = None  # answer repo creation with this HTTP status
+    fail_commit: int | None = None  # answer the commit with this HTTP status
     requests: list[Request] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
     commits: list[dict] = field(default_factory=list)
@@ -81,7 +83,12 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if not self._authorized(request):
                 return
             path = request.path
-            if path == "/api/repos/create":
+            failing = {"/api/repos/create": hub.fail_create}.get(path)
+            if path.endswith("/commit/main"):
+                failing = hub.fail_commit
+            if failing:
+                self._send(failing, {"error": f"refused by the test hub (HTTP {failing})"})
+            elif path == "/api/repos/create":
                 body = json.loads(request.body)
                 space = f"{body['organization']}/{body['name']}"
                 if hub.refuse_hardware and body.get("hardware"):

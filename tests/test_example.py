@@ -4,8 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from zgscaffold import source
-from zgscaffold.example import ANSWERS_FILE, example_dir, render_example
+from zgscaffold.example import ANSWERS_FILE, example_dir, newest_release, render_example
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,7 +35,8 @@ def test_example_is_the_template_space(facts):
     assert answers["space_name"] == name
     assert answers["hub_owner"] == owner
     assert answers["_src_path"] == facts.data["hub"]["template_repo"]
-    assert answers["_commit"] == source.release_ref()
+    assert answers["_commit"] == newest_release(REPO)
+    assert f"uvx zgscaffold=={newest_release(REPO)[1:]} check ." in (kept / "README.md").read_text()
     assert answers["github_actions"] is False
     assert not (kept / "uv.lock").exists()
     duplicate = facts.data["hub"]["duplicate"].format(space=f"{owner}/{name}")

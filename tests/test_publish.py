@@ -194,3 +194,99 @@ def publish_in_process(space, hub, space_id, **kwargs):
             del os.environ["HF_TOKEN"]
         else:
             os.environ["HF_TOKEN"] = old
+
+
+SECRETS = [".env", ".env.local", "deploy.key", "certs/server.pem", ".hf_token", "token"]
+CLUTTER = [".venv/lib/x.py", ".cache/huggingface/x", "__pycache__/app.cpython-312.pyc"]
+
+
+def _add(folder: Path, names: list[str]) -> None:
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"{TOKEN}\n")
+
+
+def test_no_secret_is_ever_listed_even_without_a_gitignore(space):
+    (space / ".gitignore").unlink(missing_ok=True)
+    _add(space, SECRETS + CLUTTER + ["notes/keep.md"])
+    files = publish.upload_files(space)
+    assert "notes/keep.md" in files
+    assert set(files).isdisjoint(SECRETS + CLUTTER)
+    assert not any(name.startswith((".git/", ".github/")) for name in files)
+
+
+def test_the_gitignore_is_respected_outside_git(space):
+    (space / ".gitignore").write_text("outputs/\n*.bin\n!keep.bin\n")
+    _add(space, ["outputs/a.png", "model.bin", "keep.bin"])
+    files = publish.upload_files(space)
+    assert "keep.bin" in files and ".gitignore" in files
+    assert "outputs/a.png" not in files and "model.bin" not in files
+
+
+def test_in_a_git_repository_git_decides(tmp_path, facts):
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(example_dir(facts, REPO), repo / "space")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").write_text("*.log\n")  # above the Space: only git reads it
+    (repo / ".git" / "info" / "exclude").write_text("private/\n")
+    _add(repo / "space", ["run.log", "private/x.txt", "extra.py", ".env"])
+    files = publish.upload_files(repo / "space")
+    assert "extra.py" in files and "app.py" in files
+    assert {"run.log", "private/x.txt", ".env"}.isdisjoint(files)
+
+
+def test_dry_run_with_check_errors_lists_and_exits_as_the_real_run(space, tmp_path):
+    (space / "requirements.txt").write_text("spaces\ntorch==1.0.0\n")
+    result = run_cli(cli_env(tmp_path, None), str(space), "--space", "acme/demo", "--dry-run")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "    app.py" in result.stdout and "error(s)" in result.stdout
+    assert "or publish with --force" in result.stderr
+    forced = run_cli(
+        cli_env(tmp_path, None), str(space), "--space", "acme/demo", "--dry-run", "--force"
+    )
+    assert forced.returncode == 0, forced.stderr
+
+
+def _one_line_failure(result, *words: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("where", "status", "words"),
+    [
+        ("create", 403, ["HTTP 403", "write access to acme"]),
+        ("create", 404, ["HTTP 404", "check --space"]),
+        ("commit", 409, ["HTTP 409", "publish again"]),
+        ("commit", 403, ["HTTP 403"]),
+    ],
+)
+def test_hub_refusals_are_one_line_naming_the_fix(space, tmp_path, where, status, words):
+    hub = FakeHub(token=TOKEN, **{f"fail_{where}": status})
+    with HubServer(hub):
+        result = run_cli(cli_env(tmp_path, hub.url), str(space), "--space", "acme/demo")
+    _one_line_failure(result, *words)
+    assert hub.commits == []
+
+
+def test_an_unreachable_hub_is_one_line(space, tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli(cli_env(tmp_path, f"http://127.0.0.1:{port}"), str(space), "--space", "a/b")
+    _one_line_failure(result, "cannot be reached", "network")
+
+
+def test_offline_mode_is_one_line(space, tmp_path):
+    env = {**cli_env(tmp_path, "http://127.0.0.1:9"), "HF_HUB_OFFLINE": "1"}
+    result = run_cli(env, str(space), "--space", "acme/demo")
+    _one_line_failure(result, "offline mode", "unset HF_HUB_OFFLINE")

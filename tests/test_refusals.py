@@ -77,5 +77,4 @@ def test_lock_failure_leaves_nothing_behind(tmp_path, monkeypatch):
     result = runner.invoke(app, ["new", str(dest), "--defaults"])
     assert result.exit_code == 2, result.output
     assert "no installed Python 3.12" in result.output
-    assert not dest.exists()
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # the parent it created goes too

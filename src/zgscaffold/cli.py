@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__
+from zgscaffold import __version__, paths
 from zgscaffold.errors import ZgError
 from zgscaffold.facts import load_facts
 
@@ -316,6 +316,8 @@ def wheels_command(
 
     if check or refresh:
         try:
+            if refresh:
+                paths.require_checkout("wheels --refresh")
             live = listing.live_listings(saved=from_listing)
             diffs = listing.refresh(live) if refresh else listing.compare(live)
         except ZgError as error:
@@ -356,7 +358,10 @@ def publish_command(
 
     try:
         if dry_run:
-            out.print(publish.describe(publish.plan(path, space, private=private)))
+            the_plan = publish.dry_run(path, space, private=private)
+            out.print(publish.describe(the_plan), markup=False, highlight=False)
+            if the_plan.check_errors and not force:  # exit as the real run would
+                raise publish.check_refusal(path, the_plan.check_errors)
             return
         with err.status("Publishing", spinner="dots") as status:
             done = publish.publish(

@@ -7,6 +7,7 @@ the Space and `hub_owner` is its owner, so the README's duplicate badge points
 at the template Space itself.
 """
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,13 +29,26 @@ def example_dir(facts: Facts, root: Path | None = None) -> Path:
 TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
 
 
+def newest_release(root: Path | None = None) -> str:
+    """The newest release tag in CHANGELOG.md: the release the example Space stands for.
+
+    Not the package's own version: a dev build's ref changes with every commit,
+    and the example must stay byte-identical between releases.
+    """
+    changelog = ((root or template_root()) / "CHANGELOG.md").read_text(encoding="utf-8")
+    found = re.search(r"^## (v\d+(?:\.\d+)*)$", changelog, re.MULTILINE)
+    if found is None:
+        raise ValueError("CHANGELOG.md names no release (## vX.Y.Z)")
+    return found.group(1)
+
+
 def render_example(dest: Path, facts: Facts | None = None) -> Path:
     """Render the example Space into `dest` (which must not exist or be empty).
 
     It is rendered as the released package renders: from a plain copy of the
     template (not a git checkout, whose path and HEAD would end up in the
     answers file and the pre-commit config), recording facts
-    `hub.template_repo` and the release tag `v<version>` as the source, so a
+    `hub.template_repo` and the newest release tag (`newest_release`) as the source, so a
     Space created from the template Space can `zgscaffold update`.
     """
     facts = facts or load_facts()
@@ -52,7 +66,7 @@ def render_example(dest: Path, facts: Facts | None = None) -> Path:
                 shutil.copy2(root / part, plain / part)
         result = new_space(
             dest,
-            {"hub_owner": owner},
+            {"hub_owner": owner, "zgscaffold_release": newest_release(root)},
             defaults=True,
             lock_deps=False,
             template=str(plain),

@@ -59,7 +59,6 @@ def _candidates(version: str) -> list[Path]:
         [uv_binary(), "python", "find", "--no-python-downloads", version],
         capture_output=True,
         text=True,
-        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
     )
     if uv.returncode == 0 and uv.stdout.strip():
         found.append(Path(uv.stdout.strip()))
@@ -77,18 +76,19 @@ def _candidates(version: str) -> list[Path]:
 
 
 def find_python(version: str) -> Path:
-    """An installed interpreter of `version` (uv never downloads one here)."""
+    """An installed interpreter of `version`; finding one never downloads anything."""
     for candidate in _candidates(version):
         if candidate.is_file() and _version_of(candidate) == version:
             return candidate
     raise BadInput(
         f"python_version {version}: no installed Python {version} found to lock with; "
-        f"install one, set {PYTHON_ENV.format(version.replace('.', '_'))}, or pass --no-lock"
+        f"install one with `uv python install {version}` (or set "
+        f"{PYTHON_ENV.format(version.replace('.', '_'))} to its path), or pass --no-lock"
     )
 
 
 def _run_uv(args: list[str], cwd: Path, frozen: bool = False) -> None:
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1"}
+    env = {**os.environ, "UV_NO_PROGRESS": "1"}
     if frozen:
         env["UV_FROZEN"] = "1"
     result = subprocess.run([uv_binary(), *args], cwd=cwd, capture_output=True, text=True, env=env)

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from zgscaffold.errors import BadInput
+
 TEMPLATE_ENV = "ZGSCAFFOLD_TEMPLATE"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -25,6 +27,22 @@ def template_root() -> Path:
 def bundled_template() -> Path:
     """The template copied into the wheel (a plain folder, not a git checkout)."""
     return _PACKAGE_DIR / "_template"
+
+
+def require_checkout(command: str) -> Path:
+    """The template root, unless it is the copy bundled into the installed package.
+
+    Maintainer commands that write the facts must never rewrite the copy inside
+    an installed package (site-packages), which the next install replaces.
+    """
+    root = template_root()
+    if root.resolve() == bundled_template().resolve():
+        raise BadInput(
+            f"`zgscaffold {command}` rewrites facts/zerogpu.yml of a zgscaffold git checkout, "
+            f"not of an installed package: run it in a clone (`uv run zgscaffold {command}`) "
+            f"or point {TEMPLATE_ENV} at one"
+        )
+    return root
 
 
 def facts_file(root: Path | None = None) -> Path:

@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -28,11 +29,67 @@ class RenderResult:
     notes: list[str] = field(default_factory=list)
 
 
+NAME_MAX = 255  # bytes in one path component on the usual file systems
+
+
 def check_destination(dest: Path) -> None:
+    """Refuse, before anything is written, a destination `new` cannot fill."""
+    if dest.is_symlink() and not dest.exists():
+        raise BadInput(
+            f"destination {dest} is a symbolic link to nothing: remove the link or choose a "
+            f"new folder name"
+        )
     if dest.exists() and not dest.is_dir():
         raise BadInput(f"destination {dest} is a file: choose a new folder name")
-    if dest.is_dir() and any(dest.iterdir()):
-        raise BadInput(f"destination {dest} is not empty: choose a new folder or empty it first")
+    try:
+        if dest.is_dir() and any(dest.iterdir()):
+            raise BadInput(
+                f"destination {dest} is not empty: choose a new folder or empty it first"
+            )
+    except PermissionError:
+        raise BadInput(f"destination {dest} cannot be read: choose a folder you own") from None
+    size = len(os.fsencode(dest.name))
+    if size > NAME_MAX:
+        raise BadInput(
+            f"destination folder name is {size} bytes long, over the {NAME_MAX}-byte limit of "
+            f"file names: choose a shorter folder name"
+        )
+    existing = _nearest_existing(dest.parent)
+    if not existing.is_dir():
+        raise BadInput(
+            f"destination {dest} lies under {existing}, which is a file: choose a folder "
+            f"under a directory"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BadInput(
+            f"cannot create {dest}: {existing} is not writable for you; choose a folder "
+            f"you can write to"
+        )
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """`folder` or its closest ancestor that exists (a dangling link counts as a file)."""
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _make_parents(folder: Path) -> Path | None:
+    """Create `folder` and its missing parents; return the topmost one created."""
+    top = None
+    missing = folder
+    while not missing.exists():
+        top = missing
+        missing = missing.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        if top is not None:
+            shutil.rmtree(top, ignore_errors=True)
+        raise BadInput(
+            f"cannot create {folder}: {error.strerror}; choose a folder you can write to"
+        ) from None
+    return top
 
 
 def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None) -> dict:
@@ -60,6 +117,33 @@ def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None)
     return dict(worker.answers.user)
 
 
+def dry_copy(src: str, dest: Path, data: dict, vcs_ref: str | None) -> Any:
+    """copier's pretend render with `data` as every answer: validates, writes nothing."""
+    return copier.run_copy(
+        src, dest, data=data, defaults=True, pretend=True, quiet=True, vcs_ref=vcs_ref, unsafe=False
+    )
+
+
+def _recheck(src: str, scratch: Path, answers: dict, vcs_ref: str | None) -> None:
+    """Validate the whole answer set given at the prompts, as the flags would be.
+
+    A dry run (copier's pretend mode) with every answer passed as data, so each
+    validator sees the final answers; raises BadInput before anything is moved
+    into place.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
+            dry_copy(src, scratch.parent / "recheck" / scratch.name, answers, vcs_ref)
+    except ValueError as error:
+        message = str(error).splitlines()[0]
+        message = re.sub(r"^Validation error for question '\w+': ", "", message)
+        raise BadInput(
+            f"{message} (as answered at the prompts): run `zgscaffold new` again and choose "
+            f"another answer; nothing was written"
+        ) from error
+
+
 def new_space(
     dest: Path,
     data: dict[str, Any] | None = None,
@@ -81,17 +165,29 @@ def new_space(
     dest = Path(dest).absolute()
     check_destination(dest)
     step = progress or (lambda _message: None)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    scratch_root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    created = _make_parents(dest.parent)
+    try:
+        # A short prefix: the scratch folder's name must fit where dest's name fits.
+        scratch_root = Path(tempfile.mkdtemp(prefix=".zgscaffold-", dir=dest.parent))
+    except OSError as error:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise BadInput(
+            f"cannot write in {dest.parent}: {error.strerror}; choose a folder you can write to"
+        ) from None
     scratch = scratch_root / dest.name
     source = template or str(template_root())
     if vcs_ref is None and (Path(source) / ".git").exists():
         vcs_ref = "HEAD"  # a checkout renders its working tree, not its newest tag
+    moved = False
     try:
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
         answers = _copy(source, scratch, data, defaults, vcs_ref)
-        notes = _record_source(scratch, source, template_url)
+        if not defaults:  # copier skips validators on choices picked at a prompt
+            _recheck(source, scratch, answers, vcs_ref)
+        release = str(data["zgscaffold_release"])
+        notes = _record_source(scratch, source, template_url, release, implicit=template is None)
         if lock_deps:
             python = lock.find_python(answers["python_version"])
             step(f"Locking dependencies with uv (Python {answers['python_version']})")
@@ -103,22 +199,65 @@ def new_space(
         if dest.is_dir():
             dest.rmdir()  # empty, checked above
         shutil.move(str(scratch), dest)
+        moved = True
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
+        if not moved and created is not None:
+            shutil.rmtree(created, ignore_errors=True)  # parents this call made
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
 
 
-def _record_source(space: Path, src: str, template_url: str | None) -> list[str]:
-    """Make the answers file name a git source `copier update` can reach."""
+def _record_source(
+    space: Path, src: str, template_url: str | None, release: str, implicit: bool
+) -> list[str]:
+    """Make the answers file name a git source `copier update` can reach.
+
+    The bundled template and the checkout this package runs from (`uv run
+    zgscaffold new` in a clone) record the canonical source (or the one given);
+    a `--template` the user named is kept as given. A ref no remote has (an
+    untagged or dirty tree, a dev build) is said in a note.
+    """
     recorded = origin.read_answers(space)
     explicit = template_url or os.environ.get(origin.TEMPLATE_URL_ENV)
-    if "_commit" in recorded and not explicit:
-        return []  # copier recorded a git checkout and its tag itself
-    if explicit or Path(src).resolve() == bundled_template().resolve():
-        url = origin.template_url(template_url)
-        origin.record_source(space, url, recorded.get("_commit") or origin.release_ref())
-        return []
+    bundled = Path(src).resolve() == bundled_template().resolve()
+    if "_commit" in recorded:  # copier rendered a git checkout and recorded its ref
+        commit = str(recorded["_commit"])
+        if explicit or implicit:
+            origin.record_source(space, origin.template_url(template_url), commit)
+        return _checkout_notes(src, commit)
+    if explicit or bundled:
+        origin.record_source(space, origin.template_url(template_url), release)
+        note = origin.release_note() if release == origin.release_ref() else None
+        return [note] if note else []
     return [
         f"the template {src} is not a git repository, so `copier update` cannot update this "
         f"Space; render from a git clone or pass --template-url to record one"
     ]
+
+
+def _checkout_notes(src: str, commit: str) -> list[str]:
+    """Say when a checkout's render records a ref that no remote can serve."""
+    if origin.is_url(src):
+        return []
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=src, capture_output=True, text=True)
+
+    try:
+        dirty = bool(git("status", "--porcelain").stdout.strip())
+        tagged = git("describe", "--tags", "--exact-match", "HEAD").returncode == 0
+    except OSError:  # git not on PATH: nothing to say
+        return []
+    if dirty:
+        return [
+            f"the template checkout {src} has uncommitted changes: the Space records "
+            f"{commit}, a commit made for this render only, so `zgscaffold update` cannot "
+            f"find it; commit and tag the template, then render again"
+        ]
+    if not tagged:
+        return [
+            f"the template checkout {src} is at an untagged commit: the Space records "
+            f"{commit}, which `zgscaffold update` reaches only once it is pushed to the "
+            f"recorded source; render from a release tag for updates from tag to tag"
+        ]
+    return []

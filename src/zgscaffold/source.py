@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from packaging.version import Version
 
 from zgscaffold import __version__
 from zgscaffold.errors import BadInput
@@ -27,9 +28,30 @@ ANSWERS_FILE = ".copier-answers.yml"
 _URL = re.compile(r"^(git\+)?[a-z][a-z0-9+.-]*://|^gh:|^gl:|^[\w.-]+@[\w.-]+:")
 
 
-def release_ref() -> str:
-    """The git tag of this package's release: its bundled template equals that tree."""
-    return f"v{__version__}"
+def release_ref(version: str = __version__) -> str:
+    """The git tag of this package's release: its bundled template equals that tree.
+
+    A dev build (an untagged commit, hatch-vcs's X.Y.devN+g<hash>) has no tag:
+    its ref is the commit it was built from, which exists in the canonical
+    repository once pushed. See `release_note`.
+    """
+    parsed = Version(version)
+    if not parsed.is_devrelease and parsed.local is None:
+        return f"v{version}"
+    commit = re.search(r"(?:^|\.)g([0-9a-f]{7,40})(?:\.|$)", parsed.local or "")
+    return commit.group(1) if commit else f"v{parsed.base_version}"
+
+
+def release_note(version: str = __version__) -> str | None:
+    """What a render by a dev build must say: its ref is not a release tag."""
+    if release_ref(version).startswith("v") and not Version(version).is_devrelease:
+        return None
+    return (
+        f"zgscaffold {version} is not a tagged release: the Space records commit "
+        f"{release_ref(version)}, which `zgscaffold update` can reach only once that commit "
+        f"is pushed to the recorded source; install a release (`uv tool install zgscaffold`) "
+        f"for Spaces that update from tag to tag"
+    )
 
 
 def is_url(location: str) -> bool:

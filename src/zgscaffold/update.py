@@ -9,6 +9,7 @@ copier's update does the three-way merge. Around it this module:
 - re-locks and re-exports requirements.txt, then runs the Space checks.
 """
 
+import os
 import re
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ from copier.errors import UserMessageError
 
 from zgscaffold import lock, source
 from zgscaffold.errors import BadInput, RenderFailed, ZgError
+from zgscaffold.render import dry_copy
 
 Progress = Callable[[str], None]
 MARKERS = re.compile(r"^(<<<<<<< |>>>>>>> )", re.MULTILINE)
@@ -122,16 +124,7 @@ def _rehearse(
     with tempfile.TemporaryDirectory(prefix="zgscaffold-rehearsal-") as scratch:
         while True:
             try:
-                worker = copier.run_copy(
-                    src,
-                    Path(scratch) / "space",
-                    data=data,
-                    defaults=True,
-                    pretend=True,
-                    quiet=True,
-                    vcs_ref=vcs_ref,
-                    unsafe=False,
-                )
+                worker = dry_copy(src, Path(scratch) / "space", data, vcs_ref)
             except ValueError as error:
                 match = _FAILED_KEY.match(str(error).splitlines()[0])
                 if not match or match.group(1) not in data:
@@ -170,8 +163,28 @@ def _as_data(value: Any) -> str:
     return str(value)
 
 
+def fetch_failure(src: str, mirror: str | None, error: Exception) -> ZgError | None:
+    """One line for a git command copier ran that could not reach the template source."""
+    from plumbum import ProcessExecutionError
+
+    if not isinstance(error, ProcessExecutionError) or "git" not in str(error.argv[:1]):
+        return None
+    lines = [line.strip() for line in str(error.stderr or "").splitlines() if line.strip()]
+    fatal = next((line for line in lines if line.startswith("fatal:")), "")
+    reason = fatal.removeprefix("fatal:").strip().rstrip(":") or f"git exit {error.retcode}"
+    where = f"{src} (through the mirror {mirror})" if mirror else src
+    return RenderFailed(
+        f"cannot fetch the template source {where}: {reason}; check the network and the "
+        f"URL, or fetch it from a reachable mirror or clone with `zgscaffold update --mirror URL`"
+    )
+
+
 def _check_answers(
-    src: str, recorded: dict[str, Any], data: dict[str, Any], vcs_ref: str | None
+    src: str,
+    recorded: dict[str, Any],
+    data: dict[str, Any],
+    vcs_ref: str | None,
+    mirror: str | None = None,
 ) -> tuple[str, dict[str, str], dict[str, Any]]:
     """The target version and the recorded answers it refuses, with their new defaults."""
     try:
@@ -181,7 +194,11 @@ def _check_answers(
     except ZgError:
         raise
     except Exception as error:  # copier raises many types; none may leak as a traceback
-        raise RenderFailed(f"copier could not read the template {src}: {error}") from error
+        failure = fetch_failure(src, mirror, error)
+        if failure is not None:
+            raise failure from None
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise RenderFailed(f"copier could not read the template {src}: {first}") from error
     for key in refused:
         if key in data:  # the owner's own --data value: say so plainly
             raise BadInput(f"--data {key}={data[key]}: {refused[key]}")
@@ -259,7 +276,8 @@ def update_space(
     with source.mirrored(src, mirror), warnings.catch_warnings():
         warnings.simplefilter("ignore", copier.errors.DirtyLocalWarning)
         step(f"Reading the template ({src})")
-        version, refused, suggested = _check_answers(src, answers, data, vcs_ref)
+        mirror = mirror or os.environ.get(source.MIRROR_ENV)
+        version, refused, suggested = _check_answers(src, answers, data, vcs_ref, mirror)
         if refused and not interactive:
             raise BadInput(_refusal(refused, answers, suggested, version))
         for key in refused:
@@ -285,7 +303,11 @@ def update_space(
         except KeyboardInterrupt as error:
             raise ZgError("cancelled; check `git status` in the Space") from error
         except Exception as error:  # copier raises many types; none may leak as a traceback
-            raise RenderFailed(f"copier could not update {space}: {error}") from error
+            failure = fetch_failure(src, mirror, error)
+            if failure is not None:
+                raise failure from None
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise RenderFailed(f"copier could not update {space}: {first}") from error
     del worker
     new_answers = _user_answers(source.read_answers(space))
     conflicts = conflicted_files(space)

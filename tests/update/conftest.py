@@ -1,10 +1,12 @@
 """Fixtures of the update tests: the template repository and Spaces made from it."""
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from update_repos import GIT_ENV, OWNER_EDITS, build_template_repo, commit_all, edit, render_v1
+from git_daemon import git_daemon
+from update_repos import GIT_ENV, OWNER_EDITS, build_template_repo, commit_all, edit, git, render_v1
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,15 @@ def _isolated_git(monkeypatch, tmp_path_factory):
 def template_repo(tmp_path_factory) -> Path:
     """A git repository of the template with tags v0.1.0, v0.2.0 and v0.3.0."""
     return build_template_repo(tmp_path_factory.mktemp("template") / "zgscaffold")
+
+
+@pytest.fixture(scope="session")
+def remote(tmp_path_factory, template_repo) -> Iterator[str]:
+    """The template's releases as a bare repository behind `git daemon`: its git:// URL."""
+    root = tmp_path_factory.mktemp("remote")
+    git(root, "clone", "-q", "--bare", str(template_repo), str(root / "zgscaffold.git"))
+    with git_daemon(root) as base:
+        yield f"{base}/zgscaffold.git"
 
 
 @pytest.fixture(scope="session")

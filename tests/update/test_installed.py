@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from update_repos import OWNER_TEXT, REPO, V2_TEXT, answers_of, commit_all, edit, files_of, git
 
-from zgscaffold import __version__, lock
+from zgscaffold import lock
 from zgscaffold.facts import load_facts
 
 CANONICAL = load_facts(REPO / "facts" / "zerogpu.yml").data["hub"]["template_repo"]
 COPIER = str(Path(sys.executable).with_name("copier"))
+RELEASE = "0.1.0"  # the wheel is built as the release tagged v0.1.0 in template_repo
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,8 @@ def installed(tmp_path_factory) -> Path:
         [uv, "build", "--wheel", "--out-dir", str(dist), str(REPO)],
         check=True,
         capture_output=True,
+        # What hatch-vcs reads from the tag v0.1.0 on a release build.
+        env={**os.environ, "SETUPTOOLS_SCM_PRETEND_VERSION": RELEASE},
     )
     (wheel,) = dist.glob("zgscaffold-*.whl")
     subprocess.run(
@@ -76,17 +79,15 @@ def test_a_bundled_render_records_the_canonical_git_source_and_tag(installed, tm
     space = new_from_wheel(installed, tmp_path)
     answers = answers_of(space)
     assert answers["_src_path"] == CANONICAL
-    assert answers["_commit"] == f"v{__version__}"
+    assert answers["_commit"] == f"v{RELEASE}"
     text = (space / ".copier-answers.yml").read_text()
     assert text.startswith("# Written by copier from the zgscaffold template; do not edit by hand.")
     hooks = (space / ".pre-commit-config.yaml").read_text()
-    assert f"rev: v{__version__}\n" in hooks
+    assert f"rev: v{RELEASE}\n" in hooks
 
 
-def test_update_from_the_canonical_source_through_a_local_mirror(
-    installed, template_repo, tmp_path
-):
-    """No network: git may only use file:// and the canonical URL is served by the mirror."""
+def test_update_from_the_canonical_source_through_a_local_mirror(installed, remote, tmp_path):
+    """The canonical URL is served by the mirror: `git daemon` on 127.0.0.1 (git:// only)."""
     space = new_from_wheel(installed, tmp_path)
     for name, old, new in [
         (
@@ -107,8 +108,8 @@ def test_update_from_the_canonical_source_through_a_local_mirror(
         installed,
         space,
         "-m", "zgscaffold", "update", "--no-lock", "--vcs-ref", "v0.2.0",
-        ZGSCAFFOLD_TEMPLATE_MIRROR=str(template_repo),
-        GIT_ALLOW_PROTOCOL="file",
+        ZGSCAFFOLD_TEMPLATE_MIRROR=remote,
+        GIT_ALLOW_PROTOCOL="git",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     files = files_of(space)
@@ -173,5 +174,19 @@ def test_a_space_without_a_recorded_source_is_refused_in_one_line(installed, tmp
     result = run_installed(installed, space, "-m", "zgscaffold", "update", "--no-lock")
     assert result.returncode == 2
     assert "records no template git source and tag (_src_path, _commit)" in result.stderr
-    assert f"_commit: v{__version__}" in result.stderr
+    assert f"_commit: v{RELEASE}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_wheels_refresh_never_rewrites_the_installed_facts(installed, tmp_path):
+    facts = installed / "zgscaffold" / "_template" / "facts" / "zerogpu.yml"
+    before = facts.read_bytes()
+    saved = tmp_path / "listing.txt"
+    saved.write_text("pt211-cu130-cp312/flash_attn-9.9.9-cp312-cp312-linux_x86_64.whl\n")
+    result = run_installed(
+        installed, tmp_path, "-m", "zgscaffold", "wheels", "--refresh", "--from-listing", str(saved)
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "rewrites facts/zerogpu.yml of a zgscaffold git checkout" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert facts.read_bytes() == before

@@ -5,7 +5,7 @@ import re
 import yaml
 from update_repos import REPO
 
-from zgscaffold import __version__
+from zgscaffold.source import release_ref
 
 
 def changelog() -> str:
@@ -13,7 +13,10 @@ def changelog() -> str:
 
 
 def test_the_current_version_has_a_changelog_section():
-    assert re.search(rf"^## v{re.escape(__version__)}$", changelog(), re.MULTILINE)
+    """A release has its `## vX.Y.Z` section; a dev build (untagged) its Unreleased one."""
+    ref = release_ref()
+    heading = f"## {ref}" if ref.startswith("v") else "## Unreleased"
+    assert re.search(rf"^{re.escape(heading)}$", changelog(), re.MULTILINE)
 
 
 def test_every_asked_key_is_named_where_it_was_added():

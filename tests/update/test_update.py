@@ -201,6 +201,11 @@ def test_update_across_a_new_question_changes_only_the_rules(pristine):
             "skip_special_tokens=True, timeout=60.0)",
             "-duration-cap = 120",
             "+duration-cap = 150",
+            # The README's commands pin the release the Space now follows.
+            "-uvx zgscaffold==0.1.0 check .",
+            "+uvx zgscaffold==0.2.0 check .",
+            "-uvx zgscaffold==0.1.0 update",
+            "+uvx zgscaffold==0.2.0 update",
         ]
     )
 
