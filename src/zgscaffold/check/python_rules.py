@@ -216,6 +216,13 @@ def _is_generator(function: FunctionNode) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in function_body(function))
 
 
+def _number(value: float) -> str:
+    """A folded number for a message: `:g` overflows on a 400-digit integer."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return "over 10^15"  # str() refuses ints of more than 4300 digits
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
 class PythonRules:
     def __init__(
         self, info: ModuleInfo, duration_cap: int, size_factors: dict[str, int], default_size: str
@@ -666,9 +673,9 @@ class PythonRules:
             yield self.finding(
                 "ZG302",
                 duration,
-                f"duration {seconds:g} s x size factor {factor} exceeds the {self.cap} s per-call "
-                f"cap: lower it to {self.cap // factor} s or less (or set [tool.zgscaffold] "
-                f"duration-cap)",
+                f"duration {_number(seconds)} s x size factor {factor} exceeds the {self.cap} s "
+                f"per-call cap: lower it to {self.cap // factor} s or less (or set "
+                f"[tool.zgscaffold] duration-cap)",
             )
 
     def _zg304(
