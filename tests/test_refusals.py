@@ -40,6 +40,7 @@ BAD_ANSWERS = [
     (["--task", "text-to-nothing"], "Invalid choice for 'task'"),
     (["--model", "not a model id"], "is not a Hub model id"),
     (["--python", "3.11"], "Invalid choice for 'python_version'"),
+    (["--task", "text-to-speech", "--python", "3.10"], "need Python 3.11 or newer): choose 3.12"),
     (["--torch", "2.7.1"], "Invalid choice for 'torch_version'"),
     (["--duration-seconds", "0"], "at least 1"),
     (["--duration-seconds", "121"], "exceeds the 120 s per-call cap"),
