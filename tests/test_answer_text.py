@@ -6,6 +6,7 @@ import tomllib
 import copier
 import pytest
 from conftest import REPO
+from fuzz.fuzzing import refused_character as refused
 from huggingface_hub import SpaceCard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,28 +23,6 @@ TRICKY = [
     "'; import os; os.system('echo pwned') #",
     '"""triple"""',
 ]
-
-# What the validators refuse (includes/answers.jinja): line breaks and every other
-# control character (C0, DEL, C1 with NEL), U+2028/U+2029, noncharacters, lone surrogates.
-NONCHARACTERS = {chr(c) for c in range(0xFDD0, 0xFDF0)} | {
-    chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF)
-}
-
-
-def refused(text: str) -> str | None:
-    """The first character the validators must refuse, or None."""
-    for character in text:
-        code = ord(character)
-        if (
-            code < 0x20
-            or 0x7F <= code <= 0x9F
-            or character in "\u2028\u2029"
-            or character in NONCHARACTERS
-            or 0xD800 <= code <= 0xDFFF
-        ):
-            return character
-    return None
-
 
 SPECIAL = ["\x85", "\x9f", "\x00", "\t", "\n", "\u2028", "\ufffe", "\uffff", "\U0010fffe"]
 SPECIAL += ["\udcff", "\ud800", "\ufdd0", "\ufeff", "\u200b", "\xa0", "'", '"', "\\", "#", ":"]

@@ -25,11 +25,12 @@ class RenderFailed(ZgError):
     exit_code = 1
 
 
-# Characters that would move the cursor, recolor or retitle the terminal, or break a line
-# the user did not break: shown as Python escapes (\x1b) instead. Tabs and newlines of
-# tool output (git, uv) are kept unless one_line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that would move the cursor, recolor or retitle the terminal, break a line
+# the user did not break, or fail to encode (lone surrogates from undecodable argv bytes):
+# shown as Python escapes (\x1b) instead. Tabs and newlines of tool output (git, uv) are
+# kept unless one_line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def plain(text: object, *, one_line: bool = False) -> str:
