@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zgscaffold.check import check_paths
+from zgscaffold.check.model import Severity
 from zgscaffold.facts import load_facts
 
 FACTS = load_facts()
@@ -168,6 +169,7 @@ def test_mangled_spaces_give_findings_not_failures(tmp_path_factory, base, chang
         assert not (space / "README.md").exists() and not list(space.glob("*.py"))
         assert len(err.strip().splitlines()) == 1
         return
-    assert code == (1 if findings else 0), (code, err)
+    failing = any(finding.severity >= Severity.error for finding in findings)  # --fail-on error
+    assert code == (1 if failing else 0), (code, err)
     if output != "human":
         json.loads(out)
