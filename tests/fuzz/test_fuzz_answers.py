@@ -3,6 +3,7 @@ and nothing written, or renders a Space whose files parse, whose card gives back
 answer, and which the checker passes."""
 
 import ast
+import re
 import tomllib
 import warnings
 
@@ -18,7 +19,7 @@ from fuzzing import (
     refused_character,
 )
 from huggingface_hub import SpaceCard
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from zgscaffold.check import check_paths
@@ -34,7 +35,9 @@ hub_id = st.from_regex(
 
 
 def choice(values) -> st.SearchStrategy:
-    return st.one_of(st.sampled_from(list(values)), any_text, st.sampled_from(COERCED))
+    """A valid value 4 times in 5, so that most answer sets get past most questions."""
+    valid = st.sampled_from(list(values))
+    return st.one_of(valid, valid, valid, valid, any_text | st.sampled_from(COERCED))
 
 
 def text() -> st.SearchStrategy:
@@ -44,10 +47,10 @@ def text() -> st.SearchStrategy:
 answers = st.fixed_dictionaries(
     {},
     optional={
-        "space_name": text(),
+        "space_name": st.one_of(hub_id.filter(lambda name: "/" not in name), text()),
         "space_title": text(),
         "short_description": text(),
-        "emoji": st.one_of(text(), st.sampled_from(["🚀", "🧷", "✨", "🇯🇵", "👩‍💻"])),
+        "emoji": st.one_of(st.sampled_from(["🚀", "🧷", "✨", "🇯🇵", "👩‍💻"]), text()),
         "task": choice(FACTS.tasks),
         "model_id": text(),
         "adapter_id": text(),
@@ -79,9 +82,13 @@ def test_answer_sets_render_or_are_refused(tmp_path_factory, template, data):
         try:
             copier.run_copy(str(template), dest, data=data, defaults=True, quiet=True)
         except ValueError as refusal:
-            assert any(name in str(refusal) for name in QUESTIONS), refusal  # names it
+            named = [name for name in QUESTIONS if name in str(refusal)]
+            assert named, refusal  # the message names the question it refuses
             assert list(folder.iterdir()) == []
+            quoted = re.search(r"'(\w+)'", str(refusal))
+            event(f"refused: {quoted.group(1) if quoted else named[0]}")
             return
+    event("rendered")
     # the answer with a refused character may be one copier never asked (adapter_id
     # outside chat-lora), so only an asked one must have been refused
     given_answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
