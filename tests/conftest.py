@@ -24,10 +24,16 @@ def answer_matrix(facts: Facts) -> list[dict]:
     """
     from zgscaffold import wheels
 
+    def installable(task: str, python: str) -> bool:  # tasks.<task>.python_min: a refusal
+        needs = facts.tasks[task].get("python_min")
+        return not needs or tuple(map(int, python.split("."))) >= tuple(map(int, needs.split(".")))
+
     rows = []
     for task, size, strategy, python in itertools.product(
         facts.tasks, facts.data["hardware"]["sizes"], ("fixed", "dynamic"), facts.supported_python
     ):
+        if not installable(task, python):
+            continue
         rows.append(
             {
                 "task": task,
@@ -39,7 +45,10 @@ def answer_matrix(facts: Facts) -> list[dict]:
     for package, python in itertools.product(facts.cuda_packages, facts.supported_python):
         if wheels.best_torch(facts, [package], python):
             for task in facts.tasks:
-                rows.append({"task": task, "python_version": python, "cuda_packages": [package]})
+                if installable(task, python):
+                    rows.append(
+                        {"task": task, "python_version": python, "cuda_packages": [package]}
+                    )
     return rows
 
 

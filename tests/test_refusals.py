@@ -1,5 +1,8 @@
 """Impossible answers are refused with a message naming the input, and leave nothing on disk."""
 
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -20,6 +23,19 @@ BAD_ANSWERS = [
     (["--name", "x" * 97], "longer than 96"),
     (["--title", "   "], "space_title is empty"),
     (["--title", "two\nlines"], "line break"),
+    (["--title", "next\x85line"], "space_title contains U+0085, a line break"),
+    (["--title", "c1\x9bcontrol"], "space_title contains U+009B, a control character"),
+    (
+        ["--description", "non\ufffechar"],
+        "short_description contains U+FFFE, a Unicode noncharacter",
+    ),
+    (
+        ["--description", "lone\udcffsurrogate"],
+        "short_description contains U+DCFF, a lone surrogate",
+    ),
+    (["--emoji", "\u2028"], "emoji contains U+2028, a line break"),
+    (["--model", "org/model\n"], "model_id contains U+000A, a line break"),
+    (["--owner", "me\x00"], "hub_owner contains U+0000, a control character"),
     (["--description", "d" * 61], "the Hub allows 60"),
     (["--emoji", "two words"], "is not one emoji"),
     (["--color-from", "orange"], "Invalid choice for 'color_from'"),
@@ -27,6 +43,7 @@ BAD_ANSWERS = [
     (["--task", "text-to-nothing"], "Invalid choice for 'task'"),
     (["--model", "not a model id"], "is not a Hub model id"),
     (["--python", "3.11"], "Invalid choice for 'python_version'"),
+    (["--task", "text-to-speech", "--python", "3.10"], "need Python 3.11 or newer): choose 3.12"),
     (["--torch", "2.7.1"], "Invalid choice for 'torch_version'"),
     (["--duration-seconds", "0"], "at least 1"),
     (["--duration-seconds", "121"], "exceeds the 120 s per-call cap"),
@@ -78,3 +95,57 @@ def test_lock_failure_leaves_nothing_behind(tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "no installed Python 3.12" in result.output
     assert not (tmp_path / "out").exists()  # the parent it created goes too
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--size", "huge"], "Invalid value for '--size': 'huge' is not one of 'large', 'xlarge'"),
+        (["--duration-seconds", "abc"], "Invalid value for '--duration-seconds'"),
+        (["--duration", "[/]"], "Invalid value for '--duration': '[/]' is not one of"),
+        (["--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_bad_flag_types_print_one_line(tmp_path, flags, message):
+    """The console script (not CliRunner): typer's multi-line error box is replaced."""
+    result = subprocess.run(
+        [sys.executable, "-m", "zgscaffold", "new", str(tmp_path / "space"), *flags],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "╭" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["new", "{dest}", "--defaults", "--no-lock", "--name", "a[/]b"],
+        ["new", "{dest}", "--defaults", "--no-lock", "--name", "s", "--title", "[/] [bold]x"],
+        ["check", "{tmp}/no[/]pe\x1b]0;title\x07"],
+        ["check", "{tmp}", "--select", "[/]"],
+    ],
+)
+def test_user_text_is_printed_as_text(tmp_path, args):
+    dest = tmp_path / "sp[red]ace[/]"
+    args = [a.format(dest=dest, tmp=tmp_path) for a in args]
+    result = subprocess.run(
+        [sys.executable, "-m", "zgscaffold", *args], capture_output=True, text=True, check=False
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "\x1b" not in output, output
+    if result.returncode == 0:  # the title is text: the Space is written and named
+        assert f"cd {dest}" in result.stdout and (dest / "README.md").exists()
+    else:
+        assert result.returncode == 2 and "[/]" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_folder_name_with_markup_is_created_and_printed(tmp_path):
+    dest = tmp_path / "my[/]space[red]"
+    result = runner.invoke(app, ["new", str(dest), "--defaults", "--no-lock", "--name", "s"])
+    assert result.exit_code == 0, result.output
+    assert f"cd {dest}" in result.output

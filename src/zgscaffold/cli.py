@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.status import Status
 
 from zgscaffold import __version__, paths
-from zgscaffold.errors import ZgError
+from zgscaffold.errors import BadInput, ZgError, plain, usage_line
 from zgscaffold.facts import load_facts
 
 app = typer.Typer(
@@ -50,10 +50,10 @@ class Spinner:
             self._skip = False
             return
         if self._status is None:
-            self._status = err.status(message, spinner="dots")
+            self._status = err.status(plain(message), spinner="dots")
             self._status.start()
         else:
-            self._status.update(message)
+            self._status.update(plain(message))
 
     def stop(self) -> None:
         if self._status is not None:
@@ -61,7 +61,8 @@ class Spinner:
 
 
 def fail(error: ZgError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    shown = plain(error, one_line=isinstance(error, BadInput))
+    err.print(f"[bold red]error:[/] {shown}", highlight=False, soft_wrap=True)
     return typer.Exit(error.exit_code)
 
 
@@ -182,13 +183,13 @@ def new(
         spinner.stop()
     answers = result.answers
     out.print(
-        f"[bold green]Created[/] {result.path} "
+        f"[bold green]Created[/] {plain(result.path)} "
         f"({answers['task']}, Python {answers['python_version']}, torch {answers['torch_version']})"
     )
     for note in result.notes:
-        out.print(f"[yellow]note:[/] {note}")
+        out.print(f"[yellow]note:[/] {plain(note)}")
     out.print("\nNext steps:")
-    out.print(f"  cd {result.path}")
+    out.print(f"  cd {plain(result.path)}")
     if not result.locked:
         out.print(f"  {lock.LOCK_COMMAND}")
     out.print("  uv run python app.py        # try it locally; @spaces.GPU is a no-op off ZeroGPU")
@@ -234,11 +235,11 @@ def update(
     finally:
         spinner.stop()
     versions = f"{result.from_version} to {result.to_version}"
-    out.print(f"[bold green]Updated[/] {result.path} from {versions}")
+    out.print(f"[bold green]Updated[/] {plain(result.path)} from {versions}")
     for name in result.changed:
-        out.print(f"  changed {name}")
+        out.print(f"  changed {plain(name)}")
     for note in result.notes:
-        out.print(f"[yellow]note:[/] {note}")
+        out.print(f"[yellow]note:[/] {plain(note)}")
     out.print("Review with `git diff`, then commit.")
 
 
@@ -375,4 +376,16 @@ def publish_command(
 
 
 def main() -> None:
-    app()
+    """The console script: usage errors (a bad choice or integer) as one line, exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # typer's click errors: usage, missing argument
+        if type(error).__name__ == "NoArgsIsHelpError":  # the help text it carries
+            err.print(plain(error.format_message()), highlight=False)
+        else:
+            err.print(f"[bold red]error:[/] {usage_line(error)}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        err.print("aborted", highlight=False)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

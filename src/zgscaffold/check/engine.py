@@ -10,7 +10,15 @@ from zgscaffold.check.model import Finding
 from zgscaffold.check.pyscope import analyze, link
 from zgscaffold.check.rules.base import Project
 from zgscaffold.check.settings import Settings, enabled, space_settings, validate_codes
-from zgscaffold.check.space import Space, read_file, read_space
+from zgscaffold.check.space import (
+    Space,
+    display,
+    exists,
+    has_space_files,
+    is_dir,
+    read_file,
+    read_space,
+)
 from zgscaffold.check.suppress import is_suppressed
 from zgscaffold.errors import BadInput
 from zgscaffold.facts import Facts, load_facts
@@ -35,7 +43,7 @@ def _space_findings(space: Space, facts: Facts, settings: Settings) -> Iterator[
 
 
 def _read(path: Path, base: Path) -> Space:
-    if path.is_dir():
+    if is_dir(path):
         return read_space(path, base)
     return read_file(path)
 
@@ -43,6 +51,35 @@ def _read(path: Path, base: Path) -> Space:
 def _check_one(
     path: Path, facts: Facts, select: tuple[str, ...], ignore: tuple[str, ...], base: Path
 ) -> list[Finding]:
+    """The Space's findings; a failure of the checker itself on this Space is a ZG900
+    finding with what was found before it, so the other Spaces are still checked."""
+    found: list[Finding] = []
+    try:
+        _check_space(path, facts, select, ignore, base, found)
+    except Exception as error:  # a checker bug: report it, go on
+        where = display(path, base)
+        found.append(
+            Finding(
+                "ZG900",
+                where,
+                1,
+                1,
+                f"the checker failed on {where} ({type(error).__name__}: "
+                f"{str(error)[:200]}); the rest of this Space was not checked: please report "
+                f"it with the file that caused it",
+            )
+        )
+    return found
+
+
+def _check_space(
+    path: Path,
+    facts: Facts,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    base: Path,
+    found: list[Finding],
+) -> None:
     space = _read(path, base)
     settings = space_settings(
         space.pyproject_data,
@@ -52,15 +89,16 @@ def _check_one(
     chosen = select or settings.select
     dropped = settings.ignore + ignore
     files = {file.name: file for file in space.text_files}
-    found = []
     for finding in _space_findings(space, facts, settings):
         if not enabled(finding.code, chosen, dropped):
             continue
         file = files.get(finding.path)
         if file is not None and is_suppressed(finding, file.lines):
             continue
-        found.append(dataclasses.replace(finding, file=file.path if file else None))
-    return found
+        column = finding.column
+        if file is not None and finding.code != "ZG900" and file.name.endswith(".py"):
+            column = file.char_column(finding.line, column)  # ast counts UTF-8 bytes
+        found.append(dataclasses.replace(finding, column=column, file=file.path if file else None))
 
 
 def _check_chunk(
@@ -91,8 +129,13 @@ def check_paths(
     base = Path.cwd()
     todo = [Path(raw) for raw in paths]
     for path in todo:
-        if not os.path.lexists(path):
+        if not exists(path):
             raise BadInput(f"{path}: no such file or folder: give a Space folder or a file in it")
+        if is_dir(path) and not has_space_files(path):
+            raise BadInput(
+                f"{path}: not a Space: it has no README.md and no Python file; give the "
+                f"Space's folder (the one with README.md and app.py)"
+            )
     workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PER_WORKER))
     findings: list[Finding] = []
     if workers > 1:

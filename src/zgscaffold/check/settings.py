@@ -35,7 +35,8 @@ def validate_codes(codes: list[str] | tuple[str, ...], where: str) -> list[str]:
 
 
 def space_settings(pyproject: dict[str, Any] | None, default_cap: int, name: str) -> Settings:
-    table = ((pyproject or {}).get("tool") or {}).get("zgscaffold") or {}
+    tool = (pyproject or {}).get("tool")
+    table = (tool.get("zgscaffold") if isinstance(tool, dict) else None) or {}
     problems: list[Finding] = []
     if not isinstance(table, dict):
         return Settings(default_cap)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from zgscaffold.check.model import Finding, Rule
+from zgscaffold.check.model import UNREADABLE, Finding, Rule
 from zgscaffold.check.rules import (
     concurrency,
     configuration,
@@ -69,7 +69,7 @@ breaks elsewhere; **info**: advice. Rules marked *opt-in* run only with
 def index_page() -> str:
     """docs/rules/index.md: one row a rule, then what each family prefix covers."""
     rows = ["| code | severity | rule | needs |", "|---|---|---|---|"]
-    for rule in RULES:
+    for rule in sorted([*RULES, UNREADABLE], key=lambda rule: rule.code):
         summary = rule.summary + ("" if rule.default else " (*opt-in*)")
         needs = ", ".join(rule.needs)
         rows.append(

@@ -8,7 +8,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from zgscaffold.check.model import FACTS, Edit, Finding, Fix, Rule, Severity
-from zgscaffold.check.requirements import Req, parse_requirement, parse_requirements
+from zgscaffold.check.requirements import (
+    Req,
+    parse_requirements,
+    pyproject_requirements,
+)
 from zgscaffold.check.space import Space
 from zgscaffold.facts import Facts
 from zgscaffold.wheels import parse_cell
@@ -372,15 +376,7 @@ class ConfigRules:
         deps = project.get("dependencies") or []
         if not isinstance(deps, list):
             return
-        reqs: list[Req] = []
-        for dep in deps:
-            if not isinstance(dep, str):
-                continue
-            parsed = parse_requirement(dep)
-            if parsed is None:
-                continue
-            line = _line_of(file.text, dep.split(";")[0].strip()[:40])
-            reqs.append(Req(line, line, parsed[0], parsed[1], parsed[2], "", False))
+        reqs = pyproject_requirements(file.text, deps)
         names = {req.name: req for req in reqs}
         uv_managed = self.space.has_uv_lock or "uv" in (data.get("tool") or {})
         if uv_managed and "spaces" not in names:

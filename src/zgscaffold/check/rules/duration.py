@@ -28,6 +28,13 @@ RULES = (
 )
 
 
+def _number(value: float) -> str:
+    """A number for a message: `:g` overflows on a 400-digit integer."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return "over 10^15"  # str() refuses ints of more than 4300 digits
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
 class Checks(ModuleChecks):
     def run(self) -> Iterator[Finding]:
         for gpu in self.info.gpu:
@@ -106,7 +113,7 @@ class Checks(ModuleChecks):
             yield self.finding(
                 "ZG305",
                 duration,
-                f"duration {seconds:g} s is not a positive number of seconds under one day: "
+                f"duration {_number(seconds)} s is not a positive number of seconds under one day: "
                 f"spaces reads it as a timedelta's seconds, so it becomes "
                 f"{int(seconds) % DAY} s; declare the worst case in seconds (1 to {self.cap})",
             )
