@@ -286,13 +286,11 @@ def check(
 def tasks() -> None:
     """List the task types, their default models and durations."""
     facts = load_facts()
+    size = facts.data["hardware"]["default_size"]
     for key, preset in facts.tasks.items():
-        duration = preset["duration"]
         out.print(f"[bold]{key}[/]  {preset['label']}", highlight=False)
         out.print(
-            f"    model {preset['model']}; fixed {duration['fixed']} s; "
-            f"dynamic by {duration['driver']}",
-            highlight=False,
+            f"    model {preset['model']}; {facts.describe_duration(key, size)}", highlight=False
         )
 
 
