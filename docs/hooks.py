@@ -68,11 +68,12 @@ def facts_values(facts: dict[str, Any]) -> str:
     sizes = facts["hardware"]["sizes"]
     duration = facts["duration"]
     torch_rows = [
-        f"| {release} | {sidecars['torchvision']} | {sidecars['torchaudio']} |"
+        f"| {release} | {sidecars['torchvision']} | {sidecars['torchaudio'] or 'none released'} |"
         for release, sidecars in facts["torch"]["supported"].items()
     ]
     size_rows = [
-        f"| `{name}` | {size['slice']} | {size['vram_gb']} GB | {size['factor']}x |"
+        f"| `{name}` | {size['slice']} | {size['vram_gb']} GB | {size['factor']}x | "
+        f"{size['wall_factor']} s | {size['request_factor']} s |"
         for name, size in sizes.items()
     ]
     source_rows = [
@@ -105,8 +106,9 @@ def facts_values(facts: dict[str, Any]) -> str:
             "",
             "### Sizes",
             "",
-            "| `size=` | slice | VRAM | quota cost |",
-            "|---|---|---|---|",
+            "| `size=` | slice | VRAM | quota cost | wall time per declared second "
+            "| requested per declared second |",
+            "|---|---|---|---|---|---|",
             *size_rows,
             "",
             "### Supported torch releases and their side-cars",

@@ -8,6 +8,7 @@ measured input, and that no UI lets a visitor ask for more than the cap holds.
 
 import importlib.util
 import json
+import math
 
 import pytest
 from conftest import REPO
@@ -48,19 +49,95 @@ def test_every_measurement_crossed_the_pickle_boundary():
         assert result["cuda_tensor_refused"], f"{result['task']}: a CUDA tensor got through"
 
 
+def declared_dynamic(facts, task: str, inputs: dict, module, size: str = "large") -> int:
+    """What the rendered estimate_duration declares: the wall-time estimate x the
+    safety margin, in declared seconds of `size`, clamped to the floor and the cap."""
+    rules = facts.data["duration"]
+    wall = module.estimate(facts.tasks[task]["duration"]["dynamic"], inputs)
+    declared = math.ceil(wall * rules["safety_margin"] / facts.wall_factor(size))
+    return min(facts.max_declared(size), max(rules["floor_seconds"], declared))
+
+
+def scaled_p95(row: dict) -> float:
+    """Wall seconds on a `large` slice: the H200's p95 x the benchmark's H200->large factor."""
+    return row["p95"] * benchmark_module().ZEROGPU_LARGE_FACTOR
+
+
 @pytest.mark.parametrize(("task", "row"), list(rows()))
 def test_dynamic_duration_covers_the_measured_time(task, row, facts):
     bench = benchmark_module()
     module = bench.importlib.import_module(f"tasks.{task.replace('-', '_')}")
-    declared = bench.declared_dynamic(facts.data, task, row["inputs"], module)
-    scaled = row["p95"] * bench.ZEROGPU_LARGE_FACTOR
-    assert declared >= 1.1 * scaled, (
-        f"{task} {row['label']}: declares {declared} s for {scaled:.1f} s measured (scaled)"
+    declared = declared_dynamic(facts, task, row["inputs"], module)
+    wall = declared * facts.wall_factor("large")  # what the call is given on `large`
+    scaled = scaled_p95(row)
+    assert wall >= 1.1 * scaled, (
+        f"{task} {row['label']}: declares {declared} s ({wall:.1f} s of wall time) "
+        f"for {scaled:.1f} s measured (scaled)"
     )
-    cap = facts.data["duration"]["cap_seconds"]
-    floor = facts.data["duration"]["floor_seconds"]
-    if floor < declared < cap:  # the floor and the cap may widen the ratio
-        assert declared <= 2.5 * scaled, f"{task} {row['label']}: {declared} s is loose"
+    assert declared * facts.request_factor("large") <= facts.duration_cap
+    if facts.data["duration"]["floor_seconds"] < declared < facts.max_declared("large"):
+        assert wall <= 2.5 * scaled, f"{task} {row['label']}: {declared} s is loose"
+
+
+def is_chat(facts, task: str) -> bool:
+    return "max_new_tokens" in facts.tasks[task].get("limits", {})
+
+
+def covered_rows(task: str, facts) -> list[dict]:
+    """The measured inputs the fixed strategy's UI allows (chat: up to its slider's maximum)."""
+    result = next(r for r in RESULTS if r["task"] == task)
+    limit = (
+        fixed_max_new_tokens(facts, task) if "max_new_tokens" in str(facts.tasks[task]) else None
+    )
+    return [
+        row
+        for row in result["rows"]
+        if limit is None or row["inputs"].get("max_new_tokens", 0) <= limit
+    ]
+
+
+def fixed_max_new_tokens(facts, task: str, size: str = "large") -> int:
+    """The chat slider's maximum with the fixed strategy: the tokens the fixed duration covers."""
+    preset = facts.tasks[task]
+    coefficients = preset["duration"]["dynamic"]
+    wall = (
+        preset["duration"]["fixed"]
+        * facts.wall_factor(size)
+        / facts.data["duration"]["safety_margin"]
+    )
+    covered = math.floor((wall - coefficients["base"]) / coefficients["per_token"] / 16) * 16
+    return min(max(covered, 16), preset["limits"]["max_new_tokens"])
+
+
+@pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
+def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts):
+    fixed = facts.tasks[task]["duration"]["fixed"]
+    assert facts.data["duration"]["floor_seconds"] <= fixed <= facts.max_declared("large")
+    wall = fixed * facts.wall_factor("large")
+    rows_covered = covered_rows(task, facts)
+    assert rows_covered, f"{task}: the fixed duration covers no measured input"
+    for row in rows_covered:
+        scaled = scaled_p95(row)
+        assert wall >= 1.1 * scaled, (
+            f"{task} {row['label']}: fixed {fixed} s gives {wall:.1f} s for {scaled:.1f} s"
+        )
+
+
+@pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
+def test_fixed_duration_follows_the_stated_rule(task, facts):
+    """docs/durations.md: max(floor, ceil(p95 x 2 x margin / wall factor)) of the largest
+    measured input the fixed strategy's UI allows; chat keeps its 60 s and sizes its slider."""
+    rows_covered = covered_rows(task, facts)
+    largest = max(scaled_p95(row) for row in rows_covered)
+    margin = facts.data["duration"]["safety_margin"]
+    rule = max(
+        facts.data["duration"]["floor_seconds"],
+        math.ceil(round(largest * margin / facts.wall_factor("large"), 6)),
+    )
+    if is_chat(facts, task):
+        assert facts.tasks[task]["duration"]["fixed"] >= rule
+    else:
+        assert facts.tasks[task]["duration"]["fixed"] == rule
 
 
 @pytest.mark.parametrize("task", ["text-generation", "chat-lora"])
@@ -68,5 +145,19 @@ def test_the_longest_reply_fits_under_the_cap(task, facts):
     preset = facts.tasks[task]
     coefficients = preset["duration"]["dynamic"]
     longest = preset["limits"]["max_new_tokens"]
-    seconds = coefficients["base"] + coefficients["per_token"] * longest
-    assert seconds <= facts.data["duration"]["cap_seconds"]
+    wall_needed = coefficients["base"] + coefficients["per_token"] * longest
+    wall_allowed = facts.max_declared("large") * facts.wall_factor("large")
+    assert wall_allowed >= 1.1 * wall_needed
+    # The fixed strategy's slider stops where its duration runs out.
+    assert fixed_max_new_tokens(facts, task) >= 256  # the slider's default value
+    covered = fixed_max_new_tokens(facts, task)
+    fixed_wall = preset["duration"]["fixed"] * facts.wall_factor("large")
+    assert fixed_wall >= 1.1 * (coefficients["base"] + coefficients["per_token"] * covered)
+
+
+def test_the_request_factor_keeps_every_default_under_the_cap(facts):
+    for size in facts.data["hardware"]["sizes"]:
+        limit = facts.max_declared(size)
+        assert limit * facts.request_factor(size) <= facts.duration_cap
+        assert (limit + 1) * facts.request_factor(size) > facts.duration_cap
+    assert facts.max_declared("large") == 80  # 120 s / 1.5 on today's Blackwell

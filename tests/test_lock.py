@@ -43,3 +43,24 @@ def test_new_locks_and_exports_and_the_readme_command_reproduces_it(tmp_path, fa
     )
     assert env_lock.returncode == 0, env_lock.stderr
     assert (dest / "requirements.txt").read_text() == requirements
+
+
+@pytest.mark.lock
+@pytest.mark.parametrize("torch", ["2.12.1", "2.13.0"])
+def test_the_newest_torch_releases_lock_with_their_torchvision(tmp_path, facts, torch):
+    """torch 2.12.1 and 2.13.0 resolve from PyPI with the torchvision built for each."""
+    assert torch in facts.supported_torch
+    dest = tmp_path / f"torch-{torch.replace('.', '-')}"
+    result = CliRunner().invoke(
+        app,
+        ["new", str(dest), "--defaults", "--task", "image-classification", "--torch", torch],
+    )
+    assert result.exit_code == 0, result.output
+    pins = {
+        line.split("==")[0]: line.split("==")[1].split(" ")[0]
+        for line in (dest / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith(("#", " "))
+    }
+    assert pins["torch"] == torch
+    assert pins["torchvision"] == facts.sidecars[torch]["torchvision"]
+    assert "torchaudio" not in pins

@@ -48,9 +48,9 @@ BAD_ANSWERS = [
     (["--duration-seconds", "0"], "at least 1"),
     (["--duration-seconds", "121"], "exceeds the 120 s per-call cap"),
     (["--size", "xlarge", "--duration-seconds", "61"], "use at most 60"),
-    (["--python", "3.10", "--cuda-package", "flash-attn"], "no recorded wheels for Python 3.10"),
-    (["--cuda-package", "pytorch3d"], "pytorch3d: none recorded"),
-    (["--cuda-package", "flash-attn", "--torch", "2.11.0"], "recorded: flash-attn: Python 3.12"),
+    (["--python", "3.12", "--cuda-package", "xformers"], "no recorded wheels for Python 3.12"),
+    (["--cuda-package", "pytorch3d"], "pytorch3d: Python 3.10 + torch 2.12.1"),
+    (["--cuda-package", "flash-attn", "--torch", "2.11.0"], "recorded: flash-attn: Python 3.10"),
     (["--cuda-package", "not-a-package"], "Invalid choice for 'cuda_packages'"),
 ]
 

@@ -14,7 +14,15 @@ from packaging.requirements import Requirement
 
 from zgscaffold.facts import load_facts
 
-MATRIX = answer_matrix(load_facts(REPO / "facts" / "zerogpu.yml"))
+FACTS = load_facts(REPO / "facts" / "zerogpu.yml")
+# Every supported torch, each Python, with a task that pins a side-car
+# (torchvision): the answer matrix renders the default (newest) torch only.
+TORCH_CELLS = [
+    {"task": "image-classification", "python_version": python, "torch_version": torch}
+    for torch in FACTS.supported_torch
+    for python in FACTS.supported_python
+]
+MATRIX = answer_matrix(FACTS) + TORCH_CELLS
 WHEEL_TAGS = re.compile(r"-(?P<py>cp\d+)-(?P<abi>abi3|cp\d+|none)-[^-]+\.whl$")
 
 

@@ -2,6 +2,7 @@
 recorded listings."""
 
 import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -9,20 +10,28 @@ import copier
 import pytest
 import yaml
 from conftest import REPO
+from typer.testing import CliRunner
 
 from zgscaffold import wheels
+from zgscaffold.cli import app
 from zgscaffold.facts import Facts, load_facts
 
 DATA = Path(__file__).parent / "data"
+
+
+def copy_template(root: Path) -> None:
+    """The parts of the repository copier renders from, copied into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("copier.yml", "template", "includes", "facts"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
 
 
 @pytest.fixture(scope="module")
 def recorded_template(tmp_path_factory) -> Path:
     """A copy of the template whose facts carry a fuller recorded listing (test data)."""
     root = tmp_path_factory.mktemp("template")
-    for name in ("copier.yml", "template", "includes", "facts"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    copy_template(root)
     facts = yaml.safe_load((root / "facts" / "zerogpu.yml").read_text())
     listing = (DATA / "zerogpu-blackwell-wheels-listing.txt").read_text().split()
     cells = wheels.cells_from_repo_files(listing)
@@ -117,3 +126,44 @@ def test_abi3_wheel_is_accepted_for_any_python(recorded_template):
     facts = load_facts(recorded_template / "facts" / "zerogpu.yml")
     wheel = wheels.find(facts, "xformers", "2.11.0", "3.12")
     assert wheel is not None and "-cp39-abi3-" in wheel.file
+
+
+def test_every_recorded_cell_names_its_public_source_and_date(facts):
+    for source in facts.wheel_sources:
+        for cell_id, cell in source["cells"].items():
+            if not cell.get("files"):
+                continue
+            origin = cell.get("recorded_from") or {}
+            assert origin.get("url", "").startswith("https://"), f"{cell_id}: no source address"
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", origin.get("read_on", "")), cell_id
+            for file in cell["files"]:
+                assert file.endswith(".whl") and "{" not in file, f"{cell_id}: {file}"
+
+
+def test_the_question_offers_only_packages_with_a_recorded_wheel(tmp_path):
+    """A package whose wheels are not recorded is no choice at all: copier refuses it."""
+    root = tmp_path / "template"
+    copy_template(root)
+    facts_file = root / "facts" / "zerogpu.yml"
+    text = facts_file.read_text()
+    dropped = "          - torchmcubes-0.1.0-cp310-cp310-linux_x86_64.whl\n"
+    assert text.count(dropped) == 1
+    facts_file.write_text(text.replace(dropped, ""))
+    answers = {"python_version": "3.10", "cuda_packages": ["torchmcubes"]}
+    with pytest.raises(ValueError, match="torchmcubes"):
+        copier.run_copy(str(root), tmp_path / "refused", data=answers, defaults=True, quiet=True)
+    answers["cuda_packages"] = ["pytorch3d"]
+    copier.run_copy(str(root), tmp_path / "offered", data=answers, defaults=True, quiet=True)
+    assert "pytorch3d @ https://" in (tmp_path / "offered" / "requirements.txt").read_text()
+
+
+def test_wheels_lists_a_recorded_cell_for_every_offered_package(facts):
+    offered = [p for p in facts.cuda_packages if wheels.combinations(facts, p)]
+    assert offered == list(facts.cuda_packages)  # all six have a recorded wheel today
+    result = CliRunner().invoke(app, ["wheels"])
+    assert result.exit_code == 0, result.output
+    for package in offered:
+        line = next(line for line in result.output.splitlines() if f"{package}:" in line)
+        python, torch = wheels.combinations(facts, package)[0]
+        cell = wheels.find(facts, package, torch, python).cell
+        assert f"Python {python} + torch {torch} ({cell})" in line

@@ -1,16 +1,24 @@
 """Chat with a language model on ZeroGPU, streamed token by token."""
 
+import functools
+import inspect
 import os
 from threading import Thread
 
+import spaces  # before torch and CUDA libraries: on ZeroGPU it must set CUDA up first
+
+# isort: split
 import gradio as gr
-import spaces
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, TextIteratorStreamer
 
 MODEL_ID = os.environ.get("MODEL_ID", "Qwen/Qwen2.5-0.5B-Instruct")
 TITLE = "Zerogpu Template"
-MAX_NEW_TOKENS = 512  # the most that fits under the per-call cap
+
+# The most new tokens 60 declared seconds cover (about 0.2 s a token).
+MAX_NEW_TOKENS = 288
+MAX_MESSAGE_CHARS = 4000
+MAX_TEMPERATURE = 1.5
 
 # On ZeroGPU, torch.cuda.is_available() is always True and `.to(device)` at
 # module scope registers the weights for the GPU that each @spaces.GPU call
@@ -35,7 +43,82 @@ def as_chat_messages(message: str, history: list[dict]) -> list[dict]:
     return messages
 
 
+def checked(check):
+    """Run `check` on the handler's inputs first, in the main process: bad input is
+    refused with a gr.Error before ZeroGPU reserves a GPU (and quota) for the call."""
+
+    def decorate(handler):
+        if inspect.isgeneratorfunction(handler):
+
+            @functools.wraps(handler)
+            def checked_stream(*args):
+                check(*args)
+                yield from handler(*args)
+
+            return checked_stream
+
+        @functools.wraps(handler)
+        def checked_call(*args):
+            check(*args)
+            return handler(*args)
+
+        return checked_call
+
+    return decorate
+
+
+def reported(action: str):
+    """Inside the GPU call: turn an unexpected error into a gr.Error that says what
+    failed (ZeroGPU shows visitors any other exception only as its class name)."""
+
+    def failed(error: Exception) -> gr.Error:
+        return gr.Error(f"{action} failed: {type(error).__name__}: {error}")
+
+    def decorate(handler):
+        if inspect.isgeneratorfunction(handler):
+
+            @functools.wraps(handler)
+            def reported_stream(*args):
+                try:
+                    yield from handler(*args)
+                except gr.Error:
+                    raise
+                except Exception as error:
+                    raise failed(error) from error
+
+            return reported_stream
+
+        @functools.wraps(handler)
+        def reported_call(*args):
+            try:
+                return handler(*args)
+            except gr.Error:
+                raise
+            except Exception as error:
+                raise failed(error) from error
+
+        return reported_call
+
+    return decorate
+
+
+def check_inputs(
+    message: str, history: list[dict], max_new_tokens: int, temperature: float
+) -> None:
+    """Refuse bad input before any GPU work (runs in the main process)."""
+    if not message.strip():
+        raise gr.Error("Type a message first.")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise gr.Error(f"Keep the message under {MAX_MESSAGE_CHARS} characters.")
+    if not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
+        raise gr.Error(f"Max new tokens: use 1 to {MAX_NEW_TOKENS}.")
+    if not 0 <= temperature <= MAX_TEMPERATURE:
+        raise gr.Error(f"Temperature: use 0 to {MAX_TEMPERATURE}.")
+
+
+@checked(check_inputs)
 @spaces.GPU(duration=60)
+@reported("Generating the reply")
 def chat(message: str, history: list[dict], max_new_tokens: int, temperature: float):
     """Stream the reply. The whole token loop runs inside this one GPU call."""
     inputs = tokenizer.apply_chat_template(
@@ -69,7 +152,7 @@ demo = gr.ChatInterface(
     description=f"Chat with `{MODEL_ID}` on ZeroGPU.",
     additional_inputs=[
         gr.Slider(16, MAX_NEW_TOKENS, value=256, step=16, label="Max new tokens"),
-        gr.Slider(0.0, 1.5, value=0.7, step=0.05, label="Temperature"),
+        gr.Slider(0.0, MAX_TEMPERATURE, value=0.7, step=0.05, label="Temperature"),
     ],
     examples=[
         ["Explain in two sentences what a GPU does.", 128, 0.7],

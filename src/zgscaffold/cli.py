@@ -289,13 +289,11 @@ def check(
 def tasks() -> None:
     """List the task types, their default models and durations."""
     facts = load_facts()
+    size = facts.data["hardware"]["default_size"]
     for key, preset in facts.tasks.items():
-        duration = preset["duration"]
         out.print(f"[bold]{key}[/]  {preset['label']}", highlight=False)
         out.print(
-            f"    model {preset['model']}; fixed {duration['fixed']} s; "
-            f"dynamic by {duration['driver']}",
-            highlight=False,
+            f"    model {preset['model']}; {facts.describe_duration(key, size)}", highlight=False
         )
 
 
@@ -338,11 +336,15 @@ def wheels_command(
     out.print(f"Recorded CUDA wheels ({facts.path}):", highlight=False)
     for package in facts.cuda_packages:
         pairs = wheels.combinations(facts, package)
-        shown = ", ".join(f"Python {py} + torch {torch}" for py, torch in pairs)
+        shown = ", ".join(
+            f"Python {py} + torch {torch} ({wheels.find(facts, package, torch, py).cell})"
+            for py, torch in pairs
+        )
         out.print(f"  [bold]{package}[/]: {shown or 'none recorded'}", highlight=False)
     out.print(
-        "Cells without a recorded listing offer nothing; maintainers refresh the listing "
-        "with `zgscaffold wheels --refresh`."
+        "Only these packages are offered by `zgscaffold new`; cells without a recorded "
+        "listing offer nothing, and maintainers refresh the listing with "
+        "`zgscaffold wheels --refresh`."
     )
 
 

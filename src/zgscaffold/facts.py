@@ -1,5 +1,6 @@
 """Read the platform facts file (facts/zerogpu.yml), the one source of versions and limits."""
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +28,7 @@ class Facts:
         return list(self.data["torch"]["supported"])
 
     @property
-    def sidecars(self) -> dict[str, dict[str, str]]:
+    def sidecars(self) -> dict[str, dict[str, str | None]]:
         return self.data["torch"]["supported"]
 
     @property
@@ -56,6 +57,29 @@ class Facts:
     def request_factor(self, size: str) -> float:
         """Requested seconds per declared second on `size` (the cap and quota see this)."""
         return float(self.data["hardware"]["sizes"][size]["request_factor"])
+
+    def wall_factor(self, size: str) -> float:
+        """Seconds of wall time a call on `size` is given per declared second."""
+        return float(self.data["hardware"]["sizes"][size]["wall_factor"])
+
+    def max_declared(self, size: str, cap: int | None = None) -> int:
+        """The most seconds a handler on `size` may declare: requested stays within the cap."""
+        return math.floor((self.duration_cap if cap is None else cap) / self.request_factor(size))
+
+    def describe_duration(self, task: str, size: str) -> str:
+        """One line for `zgscaffold tasks`: declared, wall and requested seconds on `size`."""
+        duration = self.tasks[task]["duration"]
+        fixed = int(duration["fixed"])
+        wall, requested = fixed * self.wall_factor(size), fixed * self.request_factor(size)
+        return (
+            f"fixed {fixed} s declared ({wall:g} s of wall time, {requested:g} s requested on "
+            f"{size}; at most {self.max_declared(size)} s declared); "
+            f"dynamic by {duration['driver']}"
+        )
+
+    def torch_for_sidecars(self, sidecars: list[str]) -> list[str]:
+        """The supported torch releases that have a build of every side-car."""
+        return [t for t in self.supported_torch if all(self.sidecars[t].get(s) for s in sidecars)]
 
 
 def load_facts(path: Path | None = None) -> Facts:

@@ -45,9 +45,12 @@ def find(facts: Facts, package: str, torch: str, python: str) -> Wheel | None:
     return None
 
 
-def best_torch(facts: Facts, packages: list[str], python: str) -> str | None:
-    """The newest supported torch with a wheel of every package for this Python."""
-    for torch in reversed(facts.supported_torch):
+def best_torch(
+    facts: Facts, packages: list[str], python: str, sidecars: list[str] | None = None
+) -> str | None:
+    """The newest supported torch with a wheel of every package for this Python
+    (and a build of every side-car)."""
+    for torch in reversed(facts.torch_for_sidecars(sidecars or [])):
         if all(find(facts, package, torch, python) for package in packages):
             return torch
     return None

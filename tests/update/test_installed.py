@@ -57,7 +57,18 @@ def run_installed(site: Path, cwd: Path, *args: str, **env: str) -> subprocess.C
 
 def new_from_wheel(site: Path, where: Path, **env: str) -> Path:
     result = run_installed(
-        site, where, "-m", "zgscaffold", "new", "chat-demo", "--defaults", "--no-lock", **env
+        site,
+        where,
+        "-m",
+        "zgscaffold",
+        "new",
+        "chat-demo",
+        "--defaults",
+        "--no-lock",
+        # The synthetic releases (update_repos.py) start from torch 2.11.0 as the newest.
+        "--torch",
+        "2.11.0",
+        **env,
     )
     assert result.returncode == 0, result.stderr
     space = where / "chat-demo"

@@ -9,6 +9,7 @@ v0.1.0's default Spaces pinned.
 """
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -104,6 +105,13 @@ def markers_in(space: Path) -> list[str]:
     )
 
 
+def _start_at_torch_2_11(repo: Path) -> None:
+    """The releases below are written against torch 2.11.0 as v0.1.0's newest release."""
+    facts = repo / "facts" / "zerogpu.yml"
+    text = facts.read_text()
+    facts.write_text(re.sub(r'    "2\.1[2-9]\.\d+": \{[^}]*\}\n', "", text))
+
+
 def _release_v2(repo: Path) -> None:
     facts = repo / "facts" / "zerogpu.yml"
     edit(facts, '    "2.8.0": {torchvision: "0.23.0", torchaudio: "2.8.0"}\n', "")
@@ -160,6 +168,7 @@ def build_template_repo(repo: Path) -> Path:
             shutil.copytree(source, repo / part)
         else:
             shutil.copy2(source, repo / part)
+    _start_at_torch_2_11(repo)
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "v0.1.0")
     git(repo, "tag", "v0.1.0")

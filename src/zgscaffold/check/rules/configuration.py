@@ -355,6 +355,16 @@ class ConfigRules:
                 continue
             want = expected.get(sidecar)
             have = req.pinned
+            if sidecar in expected and want is None:  # the facts say no release exists
+                yield Finding(
+                    "ZG110",
+                    name,
+                    req.line,
+                    1,
+                    f"torch=={pin} is pinned, and no {sidecar} release is built for it: "
+                    f"drop {sidecar} or pin a torch release that has one",
+                )
+                continue
             if have is None or (want is not None and have.split("+", 1)[0] != want):
                 release = f"=={want}" if want else f" to the release built for torch {pin}"
                 yield Finding(
