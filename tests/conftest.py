@@ -1,4 +1,11 @@
-"""Shared fixtures: the repository, its facts, and renders of the template."""
+"""Shared fixtures (the repository, its facts, tiny models) and the test lanes.
+
+Lanes (tests/README.md): plain `uv run pytest` is the fast lane; it leaves out the
+tests marked with a SLOW_LANES marker. `scripts/test` (CI) passes `--full` and runs
+every test. Tests are marked by what they use, so a new test lands in its lane:
+anything under tests/e2e/ or using `running_app` is `e2e`, anything using
+`tiny_model` is `models`; `lock` and `browser` are set by hand.
+"""
 
 import ast
 import itertools
@@ -9,6 +16,76 @@ import pytest
 from zgscaffold.facts import Facts, load_facts
 
 REPO = Path(__file__).resolve().parents[1]
+E2E = REPO / "tests" / "e2e"
+SLOW_LANES = ("e2e", "browser", "lock", "models")
+BY_FIXTURE = {"running_app": "e2e", "tiny_model": "models"}
+DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help=f"run every lane, including the tests marked {', '.join(SLOW_LANES)} "
+        "(scripts/test and CI do)",
+    )
+
+
+def fast_lane(config: pytest.Config) -> bool:
+    """No --full, no -m/-k and no test paths named: plain `uv run pytest`."""
+    return not (
+        config.getoption("full")
+        or config.option.markexpr
+        or config.option.keyword
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+    )
+
+
+def task_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("task") if callspec else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+        for fixture, lane in BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(lane)
+    # One served app at a time (tests/e2e/conftest.py): a task's app tests run
+    # next to each other, on one pytest-xdist worker (--dist loadgroup).
+    served = [i for i, item in enumerate(items) if "running_app" in item.fixturenames]
+    ordered = sorted((items[i] for i in served), key=lambda item: task_of(item) or "")
+    for slot, item in zip(served, ordered, strict=True):
+        item.add_marker(pytest.mark.xdist_group(f"app-{task_of(item)}"))
+        items[slot] = item
+    if fast_lane(config):
+        slow = [item for item in items if any(item.get_closest_marker(m) for m in SLOW_LANES)]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            left_out = set(slow)
+            items[:] = [item for item in items if item not in left_out]
+            config.stash[DESELECTED] = len(slow)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if count := config.stash.get(DESELECTED, 0):
+        terminalreporter.write_line(
+            f"fast lane: {count} tests marked {' / '.join(SLOW_LANES)} left out; "
+            "scripts/test (or pytest --full) runs them"
+        )
+
+
+@pytest.fixture(scope="session")
+def tiny_model(request: pytest.FixtureRequest):
+    """task -> folder holding its tiny model (tests/tiny_models.py), built once and
+    kept in the pytest cache between runs."""
+    from tiny_models import cached
+
+    cache = getattr(request.config, "cache", None)
+    root = cache.mkdir("tiny-models") if cache else REPO / ".pytest_cache" / "tiny-models"
+    return lambda task: cached(task, root)
 
 
 @pytest.fixture(scope="session")
