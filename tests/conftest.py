@@ -9,9 +9,13 @@ anything under tests/e2e/ or using `running_app` is `e2e`, anything using
 
 import ast
 import itertools
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import copier
 import pytest
+import yaml
 
 from zgscaffold.facts import Facts, load_facts
 
@@ -19,6 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 E2E = REPO / "tests" / "e2e"
 SLOW_LANES = ("e2e", "browser", "lock", "models")
 BY_FIXTURE = {"running_app": "e2e", "tiny_model": "models"}
+# Tests that share one session-scoped set of renders run on one pytest-xdist worker.
+GROUP_BY_FIXTURE = {"matrix_render": "matrix"}
 DESELECTED = pytest.StashKey[int]()
 
 
@@ -53,6 +59,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for fixture, lane in BY_FIXTURE.items():
             if fixture in item.fixturenames:
                 item.add_marker(lane)
+        for fixture, group in GROUP_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
     # One served app at a time (tests/e2e/conftest.py): a task's app tests run
     # next to each other, on one pytest-xdist worker (--dist loadgroup).
     served = [i for i, item in enumerate(items) if "running_app" in item.fixturenames]
@@ -91,6 +100,55 @@ def tiny_model(request: pytest.FixtureRequest):
 @pytest.fixture(scope="session")
 def facts() -> Facts:
     return load_facts(REPO / "facts" / "zerogpu.yml")
+
+
+@dataclass(frozen=True)
+class Render:
+    """A rendered Space and the answers copier recorded for it (private `_` keys left out)."""
+
+    project_dir: Path
+    answers: dict
+
+
+# What copier reads from this checkout to render a Space (copier.yml's includes).
+TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
+
+
+@pytest.fixture(scope="session")
+def matrix_render(tmp_path_factory):
+    """answers -> that Space, rendered once per session and shared:
+    tests/test_render_matrix.py and tests/check/test_renders.py check the same
+    renders. Treat them as read-only.
+
+    They render from a plain copy of this checkout's template files, as
+    `zgscaffold new` renders its bundled template (with `zgscaffold_release`):
+    copier clones a git source for every render, which takes twice as long.
+    The renders from git are tested in tests/e2e, tests/test_plain_copier.py
+    and tests/test_readme.py."""
+    from zgscaffold import source
+
+    root = tmp_path_factory.mktemp("matrix")
+    template = root / "template-copy"
+    template.mkdir()
+    for part in TEMPLATE_PARTS:
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+        copy(REPO / part, template / part)
+    release = {"zgscaffold_release": source.release_ref()}
+    rendered: dict[str, Render] = {}
+
+    def get(answers: dict) -> Render:
+        name = matrix_id(answers)
+        if name not in rendered:
+            copier.run_copy(
+                str(template), root / name, data={**release, **answers}, defaults=True, quiet=True
+            )
+            recorded = yaml.safe_load((root / name / ".copier-answers.yml").read_text())
+            rendered[name] = Render(
+                root / name, {k: v for k, v in recorded.items() if not k.startswith("_")}
+            )
+        return rendered[name]
+
+    return get
 
 
 def answer_matrix(facts: Facts) -> list[dict]:
