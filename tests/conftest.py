@@ -52,6 +52,13 @@ def task_of(item: pytest.Item) -> str | None:
     return callspec.params.get("task") if callspec else None
 
 
+def uses_a_wider_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a module- or class-scoped fixture."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else []
+    return any(defs[-1].scope in ("module", "class") for defs in definitions if defs)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(E2E):
@@ -62,6 +69,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for fixture, group in GROUP_BY_FIXTURE.items():
             if fixture in item.fixturenames:
                 item.add_marker(pytest.mark.xdist_group(group))
+        if not item.get_closest_marker("xdist_group") and uses_a_wider_fixture(item):
+            # One worker sets up a module's module-scoped fixture, not both.
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.path.name}"))
     # One served app at a time (tests/e2e/conftest.py): a task's app tests run
     # next to each other, on one pytest-xdist worker (--dist loadgroup).
     served = [i for i, item in enumerate(items) if "running_app" in item.fixturenames]
