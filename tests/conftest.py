@@ -59,6 +59,18 @@ def uses_a_wider_fixture(item: pytest.Item) -> bool:
     return any(defs[-1].scope in ("module", "class") for defs in definitions if defs)
 
 
+def name_the_group(item: pytest.Item) -> None:
+    """What `--dist loadgroup` does: append "@group" to the node id, which its
+    scheduler splits on. pytest-xdist 3.8 writes `item._nodeid`, which pytest 9
+    no longer reads (the id lives in `item._id`), so every group came apart."""
+    groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+    if groups and "@" not in item.nodeid:
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(E2E):
@@ -79,6 +91,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for slot, item in zip(served, ordered, strict=True):
         item.add_marker(pytest.mark.xdist_group(f"app-{task_of(item)}"))
         items[slot] = item
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            name_the_group(item)
     if fast_lane(config):
         slow = [item for item in items if any(item.get_closest_marker(m) for m in SLOW_LANES)]
         if slow:
