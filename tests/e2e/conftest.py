@@ -2,9 +2,9 @@
 
 `tiny_model` (tests/conftest.py) builds each task's model once and keeps it on disk.
 tests/conftest.py orders the tests that use `running_app` by task and puts each
-task's in one pytest-xdist group, so each app starts once and stops as soon as the
-next task's tests begin: an idle Gradio app still polls its queue, and 17 of them
-left running would take a core.
+task's in one pytest-xdist group, so each app starts once and stops after that
+task's last test: an idle Gradio app still polls its queue, and 17 of them left
+running would take a core.
 """
 
 from pathlib import Path
@@ -33,17 +33,33 @@ def space(tmp_path_factory):
     return get
 
 
+# The one app running now, by task (running_app), and stopping it.
+SERVED: dict[str, App] = {}
+
+
+def stop_served() -> None:
+    for app in SERVED.values():
+        app.stop()
+    SERVED.clear()
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop the app after the last test that uses it (they run one after another)."""
+    callspec = getattr(nextitem, "callspec", None)
+    task = callspec.params.get("task") if callspec else None
+    if SERVED and not (nextitem and "running_app" in nextitem.fixturenames and task in SERVED):
+        stop_served()
+
+
 @pytest.fixture(scope="session")
 def running_app(space, tiny_model):
     """task -> its app.py running on CPU with lazy example caching; asking for
     another task stops the app that was running."""
-    current: dict[str, App] = {}
+    current = SERVED
 
     def get(task: str) -> App:
         if task not in current:
-            for app in current.values():
-                app.stop()
-            current.clear()
+            stop_served()
             app = App(
                 space(task),
                 tiny_model(task),
@@ -59,5 +75,4 @@ def running_app(space, tiny_model):
         return current[task]
 
     yield get
-    for app in current.values():
-        app.stop()
+    stop_served()
