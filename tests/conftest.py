@@ -1,19 +1,179 @@
-"""Shared fixtures: the repository, its facts, and renders of the template."""
+"""Shared fixtures (the repository, its facts, tiny models) and the test lanes.
+
+Lanes (tests/README.md): plain `uv run pytest` is the fast lane; it leaves out the
+tests marked with a SLOW_LANES marker. `scripts/test` (CI) passes `--full` and runs
+every test. Tests are marked by what they use, so a new test lands in its lane:
+anything under tests/e2e/ or using `running_app` is `e2e`, anything using
+`tiny_model` is `models`; `lock` and `browser` are set by hand.
+"""
 
 import ast
 import itertools
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import copier
 import pytest
+import yaml
 
 from zgscaffold.facts import Facts, load_facts
 
 REPO = Path(__file__).resolve().parents[1]
+E2E = REPO / "tests" / "e2e"
+SLOW_LANES = ("e2e", "browser", "lock", "models")
+BY_FIXTURE = {"running_app": "e2e", "tiny_model": "models"}
+# Tests that share one session-scoped set of renders run on one pytest-xdist worker.
+GROUP_BY_FIXTURE = {"matrix_render": "matrix"}
+DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full",
+        action="store_true",
+        help=f"run every lane, including the tests marked {', '.join(SLOW_LANES)} "
+        "(scripts/test and CI do)",
+    )
+
+
+def fast_lane(config: pytest.Config) -> bool:
+    """No --full, no -m/-k and no test paths named: plain `uv run pytest`."""
+    return not (
+        config.getoption("full")
+        or config.option.markexpr
+        or config.option.keyword
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+    )
+
+
+def task_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("task") if callspec else None
+
+
+def uses_a_wider_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a module- or class-scoped fixture."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else []
+    return any(defs[-1].scope in ("module", "class") for defs in definitions if defs)
+
+
+def name_the_group(item: pytest.Item) -> None:
+    """What `--dist loadgroup` does: append "@group" to the node id, which its
+    scheduler splits on. pytest-xdist 3.8 writes `item._nodeid`, which pytest 9
+    no longer reads (the id lives in `item._id`), so every group came apart."""
+    groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+    if groups and "@" not in item.nodeid:
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+        for fixture, lane in BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(lane)
+        for fixture, group in GROUP_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+        if not item.get_closest_marker("xdist_group") and uses_a_wider_fixture(item):
+            # One worker sets up a module's module-scoped fixture, not both.
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.path.name}"))
+    # One served app at a time (tests/e2e/conftest.py): a task's app tests run
+    # next to each other, on one pytest-xdist worker (--dist loadgroup).
+    served = [i for i, item in enumerate(items) if "running_app" in item.fixturenames]
+    ordered = sorted((items[i] for i in served), key=lambda item: task_of(item) or "")
+    for slot, item in zip(served, ordered, strict=True):
+        item.add_marker(pytest.mark.xdist_group(f"app-{task_of(item)}"))
+        items[slot] = item
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            name_the_group(item)
+    if fast_lane(config):
+        slow = [item for item in items if any(item.get_closest_marker(m) for m in SLOW_LANES)]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            left_out = set(slow)
+            items[:] = [item for item in items if item not in left_out]
+            config.stash[DESELECTED] = len(slow)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if count := config.stash.get(DESELECTED, 0):
+        terminalreporter.write_line(
+            f"fast lane: {count} tests marked {' / '.join(SLOW_LANES)} left out; "
+            "scripts/test (or pytest --full) runs them"
+        )
+
+
+@pytest.fixture(scope="session")
+def tiny_model(request: pytest.FixtureRequest):
+    """task -> folder holding its tiny model (tests/tiny_models.py), built once and
+    kept in the pytest cache between runs."""
+    from tiny_models import cached
+
+    cache = getattr(request.config, "cache", None)
+    root = cache.mkdir("tiny-models") if cache else REPO / ".pytest_cache" / "tiny-models"
+    return lambda task: cached(task, root)
 
 
 @pytest.fixture(scope="session")
 def facts() -> Facts:
     return load_facts(REPO / "facts" / "zerogpu.yml")
+
+
+@dataclass(frozen=True)
+class Render:
+    """A rendered Space and the answers copier recorded for it (private `_` keys left out)."""
+
+    project_dir: Path
+    answers: dict
+
+
+# What copier reads from this checkout to render a Space (copier.yml's includes).
+TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
+
+
+@pytest.fixture(scope="session")
+def matrix_render(tmp_path_factory):
+    """answers -> that Space, rendered once per session and shared:
+    tests/test_render_matrix.py and tests/check/test_renders.py check the same
+    renders. Treat them as read-only.
+
+    They render from a plain copy of this checkout's template files, as
+    `zgscaffold new` renders its bundled template (with `zgscaffold_release`):
+    copier clones a git source for every render, which takes twice as long.
+    The renders from git are tested in tests/e2e, tests/test_plain_copier.py
+    and tests/test_readme.py."""
+    from zgscaffold import source
+
+    root = tmp_path_factory.mktemp("matrix")
+    template = root / "template-copy"
+    template.mkdir()
+    for part in TEMPLATE_PARTS:
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+        copy(REPO / part, template / part)
+    release = {"zgscaffold_release": source.release_ref()}
+    rendered: dict[str, Render] = {}
+
+    def get(answers: dict) -> Render:
+        name = matrix_id(answers)
+        if name not in rendered:
+            copier.run_copy(
+                str(template), root / name, data={**release, **answers}, defaults=True, quiet=True
+            )
+            recorded = yaml.safe_load((root / name / ".copier-answers.yml").read_text())
+            rendered[name] = Render(
+                root / name, {k: v for k, v in recorded.items() if not k.startswith("_")}
+            )
+        return rendered[name]
+
+    return get
 
 
 def answer_matrix(facts: Facts) -> list[dict]:

@@ -9,12 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import copier
 import pytest
-import torch
 from conftest import REPO
+
+pytestmark = pytest.mark.models
 
 # One interpreter imports every rendered app in turn (gradio and torch load once),
 # each with its own MODEL_ID, and records a summary or the traceback per task.
@@ -47,15 +47,6 @@ print("SUMMARIES " + json.dumps(summaries))
 """
 
 
-SMALL = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=37)
-
-
-def tiny_vit_classifier(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("image-classification").build_model(path, "tiny")
-
-
 CLASSIFY = """
 result = app.classify(image)
 summary["type"] = type(result).__name__
@@ -79,12 +70,6 @@ def check_classify(summary: dict) -> None:
     assert summary["no_image"] == "Upload an image first."
 
 
-def tiny_clip(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("zero-shot-image-classification").build_model(path, "tiny")
-
-
 ZERO_SHOT = """
 result = app.classify(image, "a cat, a dog,, a car, a cat ")
 summary["type"] = type(result).__name__
@@ -105,12 +90,6 @@ def check_zero_shot(summary: dict) -> None:
     assert summary["one_label"].startswith("Candidate labels:")
 
 
-def tiny_yolos(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("object-detection").build_model(path, "tiny")
-
-
 DETECT = """
 annotated, boxes = app.detect(image, 0.0)
 summary["image"] = [type(annotated).__name__, *annotated.size]
@@ -129,12 +108,6 @@ def check_detect(summary: dict) -> None:
         assert 0 <= x1 <= x2 <= 64 and 0 <= y1 <= y2 <= 48
         assert label in {f"thing_{i}" for i in range(4)}
     assert summary["above_099"] == 0
-
-
-def tiny_segformer(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("image-segmentation").build_model(path, "tiny")
 
 
 SEGMENT = """
@@ -162,12 +135,6 @@ def check_segment(summary: dict) -> None:
     assert summary["covered"] == [1.0, 1.0]  # semantic masks: every pixel in exactly one
 
 
-def tiny_depth_anything(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("depth-estimation").build_model(path, "tiny")
-
-
 DEPTH = """
 depth = app.estimate_depth(image)
 pixels = np.asarray(depth)
@@ -180,12 +147,6 @@ summary["seconds"] = app.estimate_duration(image)
 def check_depth(summary: dict) -> None:
     assert summary["depth"] == ["Image", "L", 64, 48]
     assert summary["range"][1] > summary["range"][0]  # a map, not a flat image
-
-
-def tiny_blip_vqa(path: Path) -> None:
-    from e2e.tasks import load
-
-    load("image-to-text").build_model(path, "tiny")
 
 
 ANSWER = """
@@ -210,22 +171,20 @@ def check_answer(summary: dict) -> None:
 
 
 CASES = {
-    "image-classification": (tiny_vit_classifier, CLASSIFY, check_classify),
-    "zero-shot-image-classification": (tiny_clip, ZERO_SHOT, check_zero_shot),
-    "object-detection": (tiny_yolos, DETECT, check_detect),
-    "image-segmentation": (tiny_segformer, SEGMENT, check_segment),
-    "depth-estimation": (tiny_depth_anything, DEPTH, check_depth),
-    "image-to-text": (tiny_blip_vqa, ANSWER, check_answer),
+    "image-classification": (CLASSIFY, check_classify),
+    "zero-shot-image-classification": (ZERO_SHOT, check_zero_shot),
+    "object-detection": (DETECT, check_detect),
+    "image-segmentation": (SEGMENT, check_segment),
+    "depth-estimation": (DEPTH, check_depth),
+    "image-to-text": (ANSWER, check_answer),
 }
 
 
 @pytest.fixture(scope="module")
-def summaries(tmp_path_factory) -> dict[str, dict]:
+def summaries(tmp_path_factory, tiny_model) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("vision-apps")
     jobs = []
-    for task, (build, call, _) in CASES.items():
-        torch.manual_seed(0)  # the same random weights every run
-        build(root / task / "model")
+    for task, (call, _) in CASES.items():
         copier.run_copy(
             str(REPO),
             root / task / "space",
@@ -235,9 +194,7 @@ def summaries(tmp_path_factory) -> dict[str, dict]:
             vcs_ref="HEAD",
         )
         app = root / task / "space" / "app.py"
-        jobs.append(
-            {"task": task, "model": str(root / task / "model"), "app": str(app), "call": call}
-        )
+        jobs.append({"task": task, "model": str(tiny_model(task)), "app": str(app), "call": call})
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     done = subprocess.run(
         [sys.executable, "-c", DRIVER],
@@ -257,6 +214,6 @@ def summaries(tmp_path_factory) -> dict[str, dict]:
 def test_app_runs_its_handler_on_a_tiny_model(task, summaries):
     summary = summaries[task]
     assert "error" not in summary, summary["error"]
-    CASES[task][2](summary)
+    CASES[task][1](summary)
     assert isinstance(summary["seconds"], int)
     assert 1 <= summary["seconds"] <= 120

@@ -27,10 +27,9 @@ WHEEL_TAGS = re.compile(r"-(?P<py>cp\d+)-(?P<abi>abi3|cp\d+|none)-[^-]+\.whl$")
 
 
 @pytest.fixture(scope="module", params=MATRIX, ids=[matrix_id(a) for a in MATRIX])
-def space(request, copie_session):
-    result = copie_session.copy(extra_answers=request.param)
-    assert result.exit_code == 0, result.exception
-    return result
+def space(request, matrix_render):
+    """The cell's render, shared with tests/check/test_renders.py (tests/conftest.py)."""
+    return matrix_render(request.param)
 
 
 def requirements(space) -> list[Requirement]:
@@ -107,11 +106,24 @@ def test_wheel_tags_match_python_and_torch(space):
 
 
 def test_app_compiles_and_passes_ruff(space):
+    """app.py and the shipped tests/test_pickle_boundary.py: ruff's default rules
+    (E4, E7, E9, F) and its format, in every render."""
     app = space.project_dir / "app.py"
-    compile(app.read_text(), str(app), "exec")
+    shipped_test = space.project_dir / "tests" / "test_pickle_boundary.py"
+    for source in (app, shipped_test):
+        compile(source.read_text(), str(source), "exec")
     for args in (["check"], ["format", "--check", "--line-length", "100"]):
         lint = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "--isolated", "--no-cache", str(app)],
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                *args,
+                "--isolated",
+                "--no-cache",
+                str(app),
+                str(shipped_test),
+            ],
             capture_output=True,
             text=True,
         )

@@ -3,10 +3,11 @@
 (tests/test_apps_vision.py covers the vision task types the same way.)
 
 The app is rendered (dynamic durations), imported in a fresh process with MODEL_ID
-pointing at a model built by tests/tiny_models.py, and its one `@spaces.GPU` handler
-is called with inputs like the UI's. The results come back pickled (as they would
-cross ZeroGPU's process boundary) and must have the type and shape the Gradio
-output component expects; the duration estimator must accept the same arguments.
+pointing at a model built by tests/tiny_models.py (the `tiny_model` fixture), and
+its one `@spaces.GPU` handler is called with inputs like the UI's. The results come
+back pickled (as they would cross ZeroGPU's process boundary) and must have the type
+and shape the Gradio output component expects; the duration estimator must accept
+the same arguments.
 """
 
 import ast
@@ -20,8 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from e2e.tasks import model_env
 from PIL import Image
-from tiny_models import TASKS, build
+from tiny_models import TASKS
+
+pytestmark = pytest.mark.models
 
 # One process imports gradio, torch and transformers once, then each app under its own
 # module name with its own MODEL_ID: a process per app would spend minutes on imports.
@@ -101,7 +105,7 @@ def handler_name(app: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports(copie_session, tmp_path_factory) -> dict[str, bytes | str]:
+def reports(copie_session, tmp_path_factory, tiny_model) -> dict[str, bytes | str]:
     """Render every task's Space, build its tiny model, call its handler in one process."""
     work = tmp_path_factory.mktemp("task-apps")
     jobs = {}
@@ -111,7 +115,7 @@ def reports(copie_session, tmp_path_factory) -> dict[str, bytes | str]:
         )
         assert result.exit_code == 0, result.exception
         app = result.project_dir / "app.py"
-        jobs[task] = (str(app), handler_name(app), build(task, work / task), calls)
+        jobs[task] = (str(app), handler_name(app), model_env(task, tiny_model(task)), calls)
     (work / "jobs.pkl").write_bytes(pickle.dumps(jobs))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     env.pop("SPACES_ZERO_GPU", None)  # off ZeroGPU, @spaces.GPU returns the function as is

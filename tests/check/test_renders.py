@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import copier
 import pytest
 import yaml
 from space_fixtures import root_conftest
@@ -16,14 +15,9 @@ MATRIX = answer_matrix(load_facts(REPO / "facts" / "zerogpu.yml"))
 
 
 @pytest.fixture(scope="module")
-def renders(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("renders")
-    spaces = {}
-    for answers in MATRIX:
-        dest = root / matrix_id(answers)
-        copier.run_copy(str(REPO), dest, data=answers, defaults=True, quiet=True, vcs_ref="HEAD")
-        spaces[matrix_id(answers)] = dest
-    return spaces
+def renders(matrix_render) -> dict[str, Path]:
+    """Every cell's render, shared with tests/test_render_matrix.py (tests/conftest.py)."""
+    return {matrix_id(answers): matrix_render(answers).project_dir for answers in MATRIX}
 
 
 def test_every_render_has_zero_findings(renders, facts) -> None:

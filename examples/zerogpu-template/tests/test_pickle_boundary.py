@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pytest
 
-SPACE = Path(__file__).resolve().parents[1]
-
 # (handler name, arguments) of each @spaces.GPU handler in app.py, with small inputs.
 CALLS: list[tuple[str, tuple]] = [
     ("chat", ("Explain in one sentence what a GPU does.", [], 16, 0.0)),
@@ -40,6 +38,8 @@ CALLS: list[tuple[str, tuple]] = [
     ),
 ]
 
+
+SPACE = Path(__file__).resolve().parents[1]
 
 
 def _gpu_side(handler: str, arguments: bytes) -> list[bytes]:
@@ -69,14 +69,32 @@ def _main_side(outputs: list[bytes]) -> list:
     return [pickle.loads(output) for output in outputs]
 
 
-def call_like_zerogpu(handler: str, *arguments) -> list:
-    """Run `handler(*arguments)` across the boundary; return its outputs as the
-    main process sees them (one item per yield for a generator)."""
-    spawn = get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=spawn) as gpu:
-        pickled = gpu.submit(_gpu_side, handler, pickle.dumps(arguments)).result()
-    with ProcessPoolExecutor(1, mp_context=spawn, initializer=_without_cuda) as main:
-        return main.submit(_main_side, pickled).result()
+class ZeroGPU:
+    """Two processes, started once for every call: the GPU worker, which imports
+    app.py (and loads its model) on the first call, and the main side, which has
+    no CUDA. Python starts each with "spawn", so neither inherits this one's state."""
+
+    def __init__(self) -> None:
+        spawn = get_context("spawn")
+        self.gpu = ProcessPoolExecutor(1, mp_context=spawn)
+        self.main = ProcessPoolExecutor(1, mp_context=spawn, initializer=_without_cuda)
+
+    def call(self, handler: str, *arguments) -> list:
+        """Run `handler(*arguments)` across the boundary; return its outputs as the
+        main process sees them (one item per yield for a generator)."""
+        pickled = self.gpu.submit(_gpu_side, handler, pickle.dumps(arguments)).result()
+        return self.main.submit(_main_side, pickled).result()
+
+    def close(self) -> None:
+        self.gpu.shutdown()
+        self.main.shutdown()
+
+
+@pytest.fixture(scope="module")
+def zerogpu():
+    boundary = ZeroGPU()
+    yield boundary
+    boundary.close()
 
 
 def _assert_cpu_only(value, where: str = "output") -> None:
@@ -96,8 +114,8 @@ def test_every_handler_has_a_sample_call():
 
 
 @pytest.mark.parametrize(("handler", "arguments"), CALLS, ids=[call[0] for call in CALLS])
-def test_results_cross_the_pickle_boundary(handler, arguments):
-    outputs = call_like_zerogpu(handler, *arguments)
+def test_results_cross_the_pickle_boundary(zerogpu, handler, arguments):
+    outputs = zerogpu.call(handler, *arguments)
     assert outputs, f"{handler} returned nothing"
     for output in outputs:
         assert output is not None, f"{handler} returned None"
