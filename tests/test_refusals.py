@@ -90,6 +90,7 @@ def test_lock_failure_leaves_nothing_behind(tmp_path, monkeypatch):
     # No interpreter of the chosen Python can be found: a real refusal path of lock.find_python.
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    monkeypatch.delenv("ZGSCAFFOLD_PYTHON_3_12", raising=False)  # the product's own override
     dest = tmp_path / "out" / "space"
     result = runner.invoke(app, ["new", str(dest), "--defaults"])
     assert result.exit_code == 2, result.output
