@@ -140,7 +140,18 @@ TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
 
 
 @pytest.fixture(scope="session")
-def matrix_render(tmp_path_factory):
+def template_copy(tmp_path_factory) -> Path:
+    """This checkout's template files as a plain folder (no git), as `zgscaffold new`
+    renders its bundled template: copier renders it without cloning. Read-only."""
+    folder = tmp_path_factory.mktemp("template-copy")
+    for part in TEMPLATE_PARTS:
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+        copy(REPO / part, folder / part)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def matrix_render(tmp_path_factory, template_copy):
     """answers -> that Space, rendered once per session and shared:
     tests/test_render_matrix.py and tests/check/test_renders.py check the same
     renders. Treat them as read-only.
@@ -153,11 +164,7 @@ def matrix_render(tmp_path_factory):
     from zgscaffold import source
 
     root = tmp_path_factory.mktemp("matrix")
-    template = root / "template-copy"
-    template.mkdir()
-    for part in TEMPLATE_PARTS:
-        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
-        copy(REPO / part, template / part)
+    template = template_copy
     release = {"zgscaffold_release": source.release_ref()}
     rendered: dict[str, Render] = {}
 

@@ -1,4 +1,4 @@
-"""What the fuzz tests share: example counts, the template copy they render, strategies
+"""What the fuzz tests share: example counts, strategies
 for any text, and a bound on the time one input may take.
 
 ZGSCAFFOLD_FUZZ_EXAMPLES sets how many examples every fuzz test draws (default: a few,
@@ -9,7 +9,6 @@ so that a plain run is reproducible).
 import contextlib
 import io
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -58,17 +57,6 @@ def bounded(what: str, seconds: int = SECONDS_PER_SPACE) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def template_copy(folder: Path) -> Path:
-    """The template as a plain folder (no git): copier renders it without cloning."""
-    for name in ("copier.yml", "template", "includes", "facts"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy(source, folder / name)
-    return folder
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:

@@ -71,7 +71,7 @@ answers = st.fixed_dictionaries(
 
 @fuzz_settings(default_examples=5)
 @given(data=answers)
-def test_answer_sets_render_or_are_refused(tmp_path_factory, template, data):
+def test_answer_sets_render_or_are_refused(tmp_path_factory, template_copy, data):
     folder = tmp_path_factory.mktemp("answers")
     dest = folder / "space"
     bad = {
@@ -80,7 +80,7 @@ def test_answer_sets_render_or_are_refused(tmp_path_factory, template, data):
     with bounded(f"rendering {data!r}", SECONDS_PER_RENDER), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            copier.run_copy(str(template), dest, data=data, defaults=True, quiet=True)
+            copier.run_copy(str(template_copy), dest, data=data, defaults=True, quiet=True)
         except ValueError as refusal:
             named = [name for name in QUESTIONS if name in str(refusal)]
             assert named, refusal  # the message names the question it refuses

@@ -55,10 +55,10 @@ def flags(draw):
 
 @fuzz_settings(default_examples=3)
 @given(name=folder_name, args=flags())
-def test_flag_sets_render_or_are_refused_in_one_line(tmp_path_factory, template, name, args):
+def test_flag_sets_render_or_are_refused_in_one_line(tmp_path_factory, template_copy, name, args):
     parent = tmp_path_factory.mktemp("flags")
     dest = parent / name
-    command = ["new", str(dest), "--defaults", "--no-lock", "--template", str(template), *args]
+    command = ["new", str(dest), "--defaults", "--no-lock", "--template", str(template_copy), *args]
     with bounded(f"zgscaffold {command!r}", SECONDS_PER_RENDER):
         code, out, err = run_cli(command)
     assert "Traceback" not in out + err and "\x1b" not in out + err, (out, err)

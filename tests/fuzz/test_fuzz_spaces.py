@@ -131,13 +131,13 @@ BASE_TEXT: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, template):
+def base(tmp_path_factory, template_copy):
     space = tmp_path_factory.mktemp("base") / "space"
     data = {"task": "chat-lora", "duration_strategy": "dynamic", "github_actions": True}
     limit = fuzzing.SECONDS_PER_RENDER
     with fuzzing.bounded("rendering the base Space", limit), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        copier.run_copy(str(template), space, data=data, defaults=True, quiet=True)
+        copier.run_copy(str(template_copy), space, data=data, defaults=True, quiet=True)
     for name in FILES:
         if (space / name).is_file():
             BASE_TEXT[name] = (space / name).read_text(encoding="utf-8")
