@@ -334,10 +334,11 @@ class Checks(ModuleChecks):
             if resolved in FIXED_DIRS:
                 return FIXED_DIRS[resolved]
             if resolved in PATH_BUILDERS:
-                parts = [self.fixed_path(a, function, depth + 1) for a in node.args]
-                if not parts or any(p is None for p in parts):
+                found = [self.fixed_path(a, function, depth + 1) for a in node.args]
+                fixed = [p for p in found if p is not None]
+                if not found or len(fixed) < len(found):
                     return None
-                return "/".join(p for p in parts if p)  # type: ignore[misc]
+                return "/".join(p for p in fixed if p)
             if isinstance(node.func, ast.Attribute) and node.func.attr in PATH_METHODS:
                 inner = self.fixed_path(node.func.value, function, depth + 1)
                 extra = [self.fixed_path(arg, function, depth + 1) for arg in node.args]

@@ -66,7 +66,7 @@ class Checks(ModuleChecks):
         return None
 
     def zg30x_duration(self, gpu: GpuFunction) -> Iterator[Finding]:
-        anchor = ast.Name(lineno=gpu.line, col_offset=gpu.column - 1)
+        anchor = ast.Name(id="", lineno=gpu.line, col_offset=gpu.column - 1)
         duration = gpu.keyword("duration")
         size_node = gpu.keyword("size")
         size = self.fold(size_node) if size_node is not None else self.default_size
