@@ -109,6 +109,8 @@ def record_source(space: Path, url: str, ref: str) -> None:
 
 def _git_url(source: str) -> str:
     """The URL copier hands to git for a recorded `_src_path`."""
+    # copier has no public name for it; copier is pinned below 10 and
+    # tests/test_dependencies.py holds the shapes used here
     from copier._vcs import get_repo  # the same normalisation copier applies
 
     return get_repo(source) or source
