@@ -107,7 +107,9 @@ class CudaFlow:
         self._module_kinds: dict[int, dict[str, Kind]] = {}
 
     # --- what a function gives back ---------------------------------------------------
-    def returned(self, function: FunctionNode, info: ModuleInfo) -> list[tuple[ast.AST, Kind]]:
+    def returned(
+        self, function: FunctionNode, info: ModuleInfo
+    ) -> list[tuple[ast.Return | ast.Yield, Kind]]:
         """Each return/yield of a function and the kind of its value."""
         scope = _Scope(function, info, (), 0)
         return [

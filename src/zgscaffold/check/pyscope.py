@@ -329,7 +329,7 @@ def index(tree: ast.Module) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
     nodes.reverse()  # roughly source order, for stable "first" look-ups
     for owner, members in scopes.items():
         members.reverse()
-        owner._zg_scope = members  # type: ignore[attr-defined]
+        owner.__dict__["_zg_scope"] = members  # read back by function_body and walk_module_scope
     return nodes, parents
 
 

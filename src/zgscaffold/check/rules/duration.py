@@ -104,8 +104,9 @@ class Checks(ModuleChecks):
                 else [callable_.body]
             )
             folded = [self.fold(r) for r in returns]
-            if folded and all(isinstance(v, (int, float)) for v in folded):
-                seconds = max(folded)  # type: ignore[type-var]
+            numbers = [v for v in folded if isinstance(v, (int, float))]
+            if folded and len(numbers) == len(folded):
+                seconds = max(numbers)
             yield from self._zg304(gpu, callable_, duration)
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
             return
