@@ -238,8 +238,8 @@ def update(
     out.print(f"[bold green]Updated[/] {plain(result.path)} from {versions}")
     for name in result.changed:
         out.print(f"  changed {plain(name)}")
-    for note in result.notes:
-        out.print(f"[yellow]note:[/] {plain(note)}")
+    for message in result.notes:  # not `note`: that is the progress callback above
+        out.print(f"[yellow]note:[/] {plain(message)}")
     out.print("Review with `git diff`, then commit.")
 
 
@@ -337,8 +337,9 @@ def wheels_command(
     for package in facts.cuda_packages:
         pairs = wheels.combinations(facts, package)
         shown = ", ".join(
-            f"Python {py} + torch {torch} ({wheels.find(facts, package, torch, py).cell})"
+            f"Python {py} + torch {torch} ({wheel.cell})"
             for py, torch in pairs
+            if (wheel := wheels.find(facts, package, torch, py)) is not None
         )
         out.print(f"  [bold]{package}[/]: {shown or 'none recorded'}", highlight=False)
     out.print(
@@ -350,8 +351,8 @@ def wheels_command(
 
 @app.command("publish")
 def publish_command(
+    space: Annotated[str, typer.Option(help="OWNER/NAME of the Space on the Hub.")],
     path: Annotated[Path, typer.Argument(help="The Space folder.")] = Path("."),
-    space: Annotated[str, typer.Option(help="OWNER/NAME of the Space on the Hub.")] = ...,
     private: Annotated[bool, typer.Option("--private", help="Create it private.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Publish despite check errors.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; no network.")] = False,
@@ -390,4 +391,6 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted", highlight=False)
         sys.exit(130)
+    except ZgError as error:  # one no command caught, e.g. a bad key in the facts file
+        sys.exit(fail(error).exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,7 +21,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 def example_dir(facts: Facts, root: Path | None = None) -> Path:
     """examples/<template Space name> in the checkout."""
-    name = facts.data["hub"]["template_space"].split("/")[1]
+    name = facts.model.hub.template_space.split("/")[1]
     return (root or template_root()) / "examples" / name
 
 

@@ -4,20 +4,29 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from zgscaffold.errors import ZgError
+from zgscaffold.facts_model import FactsModel, parse
 from zgscaffold.paths import facts_file
 
 
 @dataclass(frozen=True)
 class Facts:
-    """The parsed facts file, with the look-ups the CLI and checker need."""
+    """The parsed facts file, with the look-ups the CLI and checker need.
+
+    `data` is the YAML as read (what copier.yml sees); `model` the same facts typed,
+    checked key by key when `load_facts` reads the file.
+    """
 
     data: dict[str, Any]
     path: Path
+
+    @cached_property
+    def model(self) -> FactsModel:
+        return parse(self.data, self.path)
 
     @cached_property
     def supported_python(self) -> list[str]:
@@ -29,38 +38,39 @@ class Facts:
 
     @property
     def sidecars(self) -> dict[str, dict[str, str | None]]:
-        return self.data["torch"]["supported"]
+        return self.model.torch.supported
 
     @property
     def sdk_version(self) -> str:
-        return str(self.data["gradio"]["sdk_version"])
+        return self.model.gradio.sdk_version
 
+    # The raw mappings below are what the model checked; callers index them by key.
     @property
     def tasks(self) -> dict[str, dict[str, Any]]:
-        return self.data["tasks"]
+        return cast(dict[str, dict[str, Any]], self.data["tasks"])
 
     @property
     def cuda_packages(self) -> dict[str, dict[str, str]]:
-        return self.data["cuda_packages"]
+        return cast(dict[str, dict[str, str]], self.data["cuda_packages"])
 
     @property
     def wheel_sources(self) -> list[dict[str, Any]]:
-        return self.data["wheel_sources"]
+        return cast(list[dict[str, Any]], self.data["wheel_sources"])
 
     @property
     def duration_cap(self) -> int:
-        return int(self.data["duration"]["cap_seconds"])
+        return self.model.duration.cap_seconds
 
     def size_factor(self, size: str) -> int:
-        return int(self.data["hardware"]["sizes"][size]["factor"])
+        return self.model.hardware.sizes[size].factor
 
     def request_factor(self, size: str) -> float:
         """Requested seconds per declared second on `size` (the cap and quota see this)."""
-        return float(self.data["hardware"]["sizes"][size]["request_factor"])
+        return self.model.hardware.sizes[size].request_factor
 
     def wall_factor(self, size: str) -> float:
         """Seconds of wall time a call on `size` is given per declared second."""
-        return float(self.data["hardware"]["sizes"][size]["wall_factor"])
+        return self.model.hardware.sizes[size].wall_factor
 
     def max_declared(self, size: str, cap: int | None = None) -> int:
         """The most seconds a handler on `size` may declare: requested stays within the cap."""
@@ -88,4 +98,6 @@ def load_facts(path: Path | None = None) -> Facts:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ZgError(f"cannot read the facts file {path}: {error}") from error
-    return Facts(data=data, path=path)
+    facts = Facts(data=data, path=path)
+    _ = facts.model  # checked now: a misspelled or missing key fails here, naming it
+    return facts

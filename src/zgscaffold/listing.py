@@ -52,7 +52,7 @@ def _diff(source: dict[str, Any], cells: dict[str, list[str]]) -> ListingDiff:
 
 def _apply(source: dict[str, Any], cells: dict[str, list[str]]) -> None:
     for cell_id, files in cells.items():
-        cell = source["cells"].get(cell_id) or wheels.parse_cell(cell_id)
+        cell: dict[str, Any] | None = source["cells"].get(cell_id) or wheels.parse_cell(cell_id)
         if cell is None:
             continue  # not a torch x CUDA x CPython cell name
         cell["files"] = files
@@ -102,7 +102,9 @@ def refresh(live: dict[str, list[str]], facts_path: Path | None = None) -> list[
     return diffs
 
 
-def live_listings(facts_path: Path | None = None, saved: Path | None = None) -> dict[str, list]:
+def live_listings(
+    facts_path: Path | None = None, saved: Path | None = None
+) -> dict[str, list[str]]:
     """Repo -> files, from the Hub, or from a saved listing (one path per line) when given."""
     _, sources = hub_sources(facts_path)
     repos = [s["repo"] for s in sources if s["kind"] == HUB_KIND]

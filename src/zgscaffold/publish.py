@@ -12,9 +12,13 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zgscaffold.errors import BadInput, ZgError
 from zgscaffold.facts import Facts, load_facts
+
+if TYPE_CHECKING:  # imported where used: huggingface_hub is slow to load
+    from huggingface_hub import HfApi
 
 Progress = Callable[[str], None]
 
@@ -232,7 +236,7 @@ def hub_failure(error: Exception, action: str, space_id: str, token: str | None)
     return ZgError(f"could not {action}: {detail}")
 
 
-def _create(api, plan: Plan, token: str | None) -> list[str]:
+def _create(api: "HfApi", plan: Plan, token: str | None) -> list[str]:
     """Create the Space (or keep the existing one); ask for ZeroGPU where allowed."""
     from huggingface_hub.errors import HfHubHTTPError
 
@@ -241,7 +245,8 @@ def _create(api, plan: Plan, token: str | None) -> list[str]:
             plan.space_id,
             repo_type="space",
             space_sdk=plan.sdk,
-            space_hardware=hardware,
+            # the Hub takes any flavor name; huggingface_hub's SpaceHardware enum lags new ones
+            space_hardware=hardware,  # type: ignore[arg-type]
             private=True if plan.private else None,
             exist_ok=True,
         )

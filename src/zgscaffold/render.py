@@ -92,7 +92,9 @@ def _make_parents(folder: Path) -> Path | None:
     return top
 
 
-def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None) -> dict:
+def _copy(
+    src: str, dest: Path, data: dict[str, Any], defaults: bool, vcs_ref: str | None
+) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():
             # A template checkout with uncommitted changes is normal while developing it.
@@ -117,14 +119,14 @@ def _copy(src: str, dest: Path, data: dict, defaults: bool, vcs_ref: str | None)
     return dict(worker.answers.user)
 
 
-def dry_copy(src: str, dest: Path, data: dict, vcs_ref: str | None) -> Any:
+def dry_copy(src: str, dest: Path, data: dict[str, Any], vcs_ref: str | None) -> Any:
     """copier's pretend render with `data` as every answer: validates, writes nothing."""
     return copier.run_copy(
         src, dest, data=data, defaults=True, pretend=True, quiet=True, vcs_ref=vcs_ref, unsafe=False
     )
 
 
-def _recheck(src: str, scratch: Path, answers: dict, vcs_ref: str | None) -> None:
+def _recheck(src: str, scratch: Path, answers: dict[str, Any], vcs_ref: str | None) -> None:
     """Validate the whole answer set given at the prompts, as the flags would be.
 
     A dry run (copier's pretend mode) with every answer passed as data, so each
@@ -240,7 +242,7 @@ def _checkout_notes(src: str, commit: str) -> list[str]:
     if origin.is_url(src):
         return []
 
-    def git(*args: str) -> subprocess.CompletedProcess:
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=src, capture_output=True, text=True)
 
     try:

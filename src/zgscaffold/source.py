@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import yaml
 from packaging.version import Version
@@ -75,7 +76,7 @@ def template_url(override: str | None = None) -> str:
     return as_source(override or os.environ.get(TEMPLATE_URL_ENV) or canonical)
 
 
-def read_answers(space: Path) -> dict:
+def read_answers(space: Path) -> dict[str, Any]:
     path = space / ANSWERS_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -108,6 +109,8 @@ def record_source(space: Path, url: str, ref: str) -> None:
 
 def _git_url(source: str) -> str:
     """The URL copier hands to git for a recorded `_src_path`."""
+    # copier has no public name for it; copier is pinned below 10 and
+    # tests/test_dependencies.py holds the shapes used here
     from copier._vcs import get_repo  # the same normalisation copier applies
 
     return get_repo(source) or source

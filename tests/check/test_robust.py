@@ -302,3 +302,14 @@ def test_a_checker_failure_on_one_space_spares_the_others(tmp_path, monkeypatch)
     assert sum(f.code == "ZG103" for f in findings) == 111  # bad's came before the bug
     [failure] = [f for f in findings if f.code == "ZG900"]
     assert failure.path.endswith("bad") and "RuntimeError: a bug in a rule" in failure.message
+
+
+def test_module_level_match_and_try_are_read(tmp_path: Path) -> None:
+    """A `case` has no line of its own; the statements in it are read (issue 17)."""
+    block = (
+        '\nimport sys\n\nmatch sys.argv:\n    case [_, "--cpu"]:\n        import os\n'
+        "    case _:\n        pass\ntry:\n    import json\nexcept ImportError:\n    json = None\n"
+    )
+    root = make_space(tmp_path, {"app.py": APP + block})
+    findings = check_paths([root], select=["ALL"], facts=FACTS)
+    assert [f.code for f in findings if f.code == "ZG900"] == []

@@ -9,6 +9,7 @@ text, `.cpu()`, numpy and Python numbers are not on the GPU.
 """
 
 import ast
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from zgscaffold.check.callgraph import CallGraph
@@ -106,7 +107,9 @@ class CudaFlow:
         self._module_kinds: dict[int, dict[str, Kind]] = {}
 
     # --- what a function gives back ---------------------------------------------------
-    def returned(self, function: FunctionNode, info: ModuleInfo) -> list[tuple[ast.AST, Kind]]:
+    def returned(
+        self, function: FunctionNode, info: ModuleInfo
+    ) -> list[tuple[ast.Return | ast.Yield, Kind]]:
         """Each return/yield of a function and the kind of its value."""
         scope = _Scope(function, info, (), 0)
         return [
@@ -257,13 +260,14 @@ class CudaFlow:
         last: tuple[int, ast.AST] | None = None
         for node in function_body(function):
             value: ast.AST | None = None
-            targets: list[ast.AST] = []
+            targets: Sequence[ast.AST] = []
+            line = before
             if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
+                targets, value, line = node.targets, node.value, node.lineno
             elif (
                 isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None
             ) or isinstance(node, ast.NamedExpr):
-                targets, value = [node.target], node.value
+                targets, value, line = [node.target], node.value, node.lineno
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     later = last is None or node.lineno >= last[0]
@@ -271,12 +275,12 @@ class CudaFlow:
                     if bound and node.lineno < before and later:
                         last = (node.lineno, item.context_expr)
                 continue
-            if value is None or getattr(node, "lineno", before) >= before:
+            if value is None or line >= before:
                 continue
             if any(_binds(target, name) for target in targets) and (
-                last is None or node.lineno >= last[0]
+                last is None or line >= last[0]
             ):
-                last = (node.lineno, value)
+                last = (line, value)
         if last is not None:
             return self.value(
                 last[1], _Scope(function, scope.info, scope.params, scope.depth + 1), last[0]
@@ -344,7 +348,9 @@ class CudaFlow:
         return None
 
 
-def _bind(function: FunctionNode, call: ast.Call, kind_of) -> tuple[tuple[str, Kind], ...]:
+def _bind(
+    function: FunctionNode, call: ast.Call, kind_of: Callable[[ast.expr], Kind]
+) -> tuple[tuple[str, Kind], ...]:
     positional = [*function.args.posonlyargs, *function.args.args]
     if positional and positional[0].arg in ("self", "cls") and isinstance(call.func, ast.Attribute):
         positional = positional[1:]
@@ -365,7 +371,7 @@ def _binds(target: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
 
 
-def _strongest(kinds) -> Kind:
+def _strongest(kinds: Iterable[Kind]) -> Kind:
     found = list(kinds)
     for kind in (CUDA, MODEL, PIPE):
         if kind in found:

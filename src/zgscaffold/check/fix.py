@@ -78,8 +78,8 @@ def fix_paths(
                     continue  # overlapping fixes wait for the next pass
                 used |= lines
                 taken.append(finding)
-            edits = [e for f in taken for e in f.fix.edits]  # type: ignore[union-attr]
+            edits = [e for f in taken if f.fix for e in f.fix.edits]
             text = path.read_text(encoding="utf-8")
             _write(path, apply_edits(text, edits))
-            changes.extend(f"{f.path}: {f.fix.description} ({f.code})" for f in taken)  # type: ignore[union-attr]
+            changes.extend(f"{f.path}: {f.fix.description} ({f.code})" for f in taken if f.fix)
     return FixResult(changes, check_paths(paths, select, ignore, facts=facts))

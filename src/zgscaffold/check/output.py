@@ -1,6 +1,7 @@
 """Findings as human text (colored, grouped by file), JSON or SARIF 2.1.0."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from zgscaffold import __version__
 from zgscaffold.check.model import UNREADABLE, Finding, Severity, lookup, rule_url
@@ -59,7 +60,7 @@ def human(findings: list[Finding], facts: Facts, color: bool = False) -> str:
     return "\n".join(out)
 
 
-def as_dicts(findings: Iterable[Finding], facts: Facts) -> list[dict]:
+def as_dicts(findings: Iterable[Finding], facts: Facts) -> list[dict[str, Any]]:
     return [
         {
             "code": f.code,

@@ -329,7 +329,7 @@ def index(tree: ast.Module) -> tuple[list[ast.AST], dict[ast.AST, ast.AST]]:
     nodes.reverse()  # roughly source order, for stable "first" look-ups
     for owner, members in scopes.items():
         members.reverse()
-        owner._zg_scope = members  # type: ignore[attr-defined]
+        owner.__dict__["_zg_scope"] = members  # read back by function_body and walk_module_scope
     return nodes, parents
 
 
@@ -369,9 +369,9 @@ def analyze(mod: PyModule) -> ModuleInfo:
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
         for target in targets:
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name) and value is not None:
-                    info.module_values.setdefault(name.id, []).append(value)
+            for leaf in ast.walk(target):
+                if isinstance(leaf, ast.Name) and value is not None:
+                    info.module_values.setdefault(leaf.id, []).append(value)
     for name, values in info.module_values.items():
         for value in values:
             func = value.func if isinstance(value, ast.Call) else None
@@ -392,7 +392,17 @@ def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
         for name in ("body", "orelse", "finalbody", "handlers", "cases"):
             value = getattr(node, name, None)
             if isinstance(value, list):
-                stack.extend(reversed([item for item in value if isinstance(item, ast.AST)]))
+                stack.extend(reversed(list(_block_statements(value))))
+
+
+def _block_statements(items: list[ast.AST]) -> Iterator[ast.stmt]:
+    """The statements of a block; an `except` handler or a `case` stands for its body (a
+    `case` has no line of its own)."""
+    for item in items:
+        if isinstance(item, ast.stmt):
+            yield item
+        elif isinstance(item, (ast.ExceptHandler, ast.match_case)):
+            yield from item.body
 
 
 def _gpu_expression(info: ModuleInfo, node: ast.expr | None) -> GpuDecorator | None:

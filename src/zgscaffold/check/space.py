@@ -10,6 +10,7 @@ import re
 import stat
 import tomllib
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -181,7 +182,8 @@ def _first_alias(body: str) -> int | None:
     """
     for event in yaml.parse(body, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1
+            # the C loader always sets a mark; a hand-built event may lack one
+            return event.start_mark.line + 1 if event.start_mark is not None else 1
     return None
 
 
@@ -298,9 +300,10 @@ def _imported_names(tree: ast.Module, module: str) -> list[str]:
     return names
 
 
-def _statements(body: list[ast.stmt]):
-    """Every statement, nested blocks included, without walking expressions."""
-    stack = list(body)
+def _statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every statement, nested blocks included, without walking expressions (except
+    handlers and match cases are yielded too, as the blocks that hold statements)."""
+    stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
         yield node
@@ -322,7 +325,9 @@ def _module_file(root: Path, dotted: str) -> tuple[Path, str] | None:
     return None
 
 
-def _entry_file(root: Path, front: Frontmatter | None, problems: list[Finding], name: str):
+def _entry_file(
+    root: Path, front: Frontmatter | None, problems: list[Finding], name: str
+) -> Path | None:
     """The README's `app_file` inside the Space, or None (then every top-level module is
     an entry point); a path that leaves the Space or that the OS refuses is a finding."""
     value = front.data.get("app_file") if front else None
@@ -402,9 +407,9 @@ def read_space(root: Path, problems_base: Path | None = None) -> Space:
             if found is not None and found[0] not in seen:
                 queue.append(found)
 
-    for name in (space.readme, space.requirements, space.pyproject):
-        if name is not None:
-            space.text_files.append(name)
+    for text in (space.readme, space.requirements, space.pyproject):
+        if text is not None:
+            space.text_files.append(text)
     known = {file.path for file in space.text_files}
     for path in _walk(root):
         if path in known:
@@ -433,7 +438,7 @@ def has_space_files(root: Path) -> bool:
     return exists(root / "README.md") or bool(_top_level_modules(root))
 
 
-def _walk(root: Path):
+def _walk(root: Path) -> Iterator[Path]:
     """Regular files under `root` (links not followed), bounded in depth and count so
     that a tree deeper than the path limit or a huge folder cannot stall the run."""
     stack = [(root, 0)]

@@ -243,14 +243,19 @@ class Checks(ModuleChecks):
             )
             if not any(c in (_string(mode) or "r") for c in "wax+"):
                 return
-            candidates = call.args[:1] if resolved else [func.value]  # type: ignore[attr-defined]
+            # `x.open(...)` unresolved: the receiver is the path (pathlib); else the first argument
+            candidates = (
+                [func.value] if isinstance(func, ast.Attribute) and not resolved else call.args[:1]
+            )
         elif resolved in COPIES:
             candidates = call.args[1:2] + [k.value for k in call.keywords if k.arg == "dst"]
             any_name = True
         elif resolved in WRITE_FUNCTIONS or last in ("export_to_video", "export_to_gif"):
             candidates = list(call.args)
-        elif method in WRITE_METHODS or method.endswith("_to_file"):
-            receiver = func.value  # type: ignore[attr-defined]
+        elif isinstance(func, ast.Attribute) and (
+            method in WRITE_METHODS or method.endswith("_to_file")
+        ):
+            receiver = func.value
             if method in ("write_text", "write_bytes"):
                 candidates = [receiver]
             else:
@@ -289,8 +294,10 @@ class Checks(ModuleChecks):
                     if part is None:
                         return None
                     parts.append(part)
+                elif isinstance(value, ast.Constant):
+                    parts.append(str(value.value))
                 else:
-                    parts.append(str(value.value))  # type: ignore[attr-defined]
+                    return None
             return "".join(parts)
         if isinstance(node, ast.Name):
             if node.id == "__file__":
@@ -334,10 +341,11 @@ class Checks(ModuleChecks):
             if resolved in FIXED_DIRS:
                 return FIXED_DIRS[resolved]
             if resolved in PATH_BUILDERS:
-                parts = [self.fixed_path(a, function, depth + 1) for a in node.args]
-                if not parts or any(p is None for p in parts):
+                found = [self.fixed_path(a, function, depth + 1) for a in node.args]
+                fixed = [p for p in found if p is not None]
+                if not found or len(fixed) < len(found):
                     return None
-                return "/".join(p for p in parts if p)  # type: ignore[misc]
+                return "/".join(p for p in fixed if p)
             if isinstance(node.func, ast.Attribute) and node.func.attr in PATH_METHODS:
                 inner = self.fixed_path(node.func.value, function, depth + 1)
                 extra = [self.fixed_path(arg, function, depth + 1) for arg in node.args]

@@ -66,7 +66,7 @@ class Checks(ModuleChecks):
         return None
 
     def zg30x_duration(self, gpu: GpuFunction) -> Iterator[Finding]:
-        anchor = ast.Name(lineno=gpu.line, col_offset=gpu.column - 1)
+        anchor = ast.Name(id="", lineno=gpu.line, col_offset=gpu.column - 1)
         duration = gpu.keyword("duration")
         size_node = gpu.keyword("size")
         size = self.fold(size_node) if size_node is not None else self.default_size
@@ -104,8 +104,9 @@ class Checks(ModuleChecks):
                 else [callable_.body]
             )
             folded = [self.fold(r) for r in returns]
-            if folded and all(isinstance(v, (int, float)) for v in folded):
-                seconds = max(folded)  # type: ignore[type-var]
+            numbers = [v for v in folded if isinstance(v, (int, float))]
+            if folded and len(numbers) == len(folded):
+                seconds = max(numbers)
             yield from self._zg304(gpu, callable_, duration)
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
             return

@@ -71,6 +71,8 @@ def missing_modules(project: "Project") -> Iterator[Finding]:
     for info in project.infos:
         package = info.mod.module.rpartition(".")[0]
         for node in info.nodes:  # imports anywhere, in functions too
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
             wanted: list[str] = []
             if isinstance(node, ast.ImportFrom) and node.level:
                 parts = package.split(".") if package else []

@@ -107,9 +107,9 @@ class Checks(ModuleChecks):
         for key, wirings in by_handler.items():
             changes = [w for w in wirings if w[1] in CHANGE_EVENTS]
             actions = [w for w in wirings if w[1] in ACTION_EVENTS]
-            for call, event, trigger, inputs in changes:
+            for call, event, trigger, change_inputs in changes:
                 for _, action, button, action_inputs in actions:
-                    if not _overlap(trigger, inputs, action_inputs):
+                    if not _overlap(trigger, change_inputs, action_inputs):
                         continue
                     yield self.finding(
                         "ZG602",

@@ -62,7 +62,7 @@ class Checks(ModuleChecks):
             )
         flow = self.project.flow
         for node, kind in flow.returned(function, self.info):
-            value = node.value  # type: ignore[attr-defined]
+            value = node.value
             if kind == CUDA:
                 yield self.finding(
                     "ZG401",

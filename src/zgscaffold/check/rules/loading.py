@@ -573,21 +573,21 @@ def zg208(project: Project) -> Iterator[Finding]:
                 "ZG208",
                 info.name,
                 node.lineno,
-                node.col_offset + 1,  # type: ignore[attr-defined]
+                node.col_offset + 1,
                 "this Space uses CUDA but no function has @spaces.GPU: decorate the function "
                 "that runs the model with @spaces.GPU(duration=...)",
             )
             return
 
 
-def cuda_uses(info: ModuleInfo) -> list[ast.AST]:
+def cuda_uses(info: ModuleInfo) -> list[ast.expr]:
     """Places a module uses CUDA (for ZG208), in source order."""
-    return sorted(_cuda_uses(info), key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+    return sorted(_cuda_uses(info), key=lambda n: (n.lineno, n.col_offset))
 
 
-def _cuda_uses(info: ModuleInfo) -> Iterator[ast.AST]:
+def _cuda_uses(info: ModuleInfo) -> Iterator[ast.expr]:
     for node in info.nodes:
-        if (
+        if isinstance(node, ast.expr) and (
             _is_cuda_string(node)
             or (
                 isinstance(node, ast.Call)
