@@ -22,7 +22,8 @@ from zgscaffold import lock
 
 RELEASE = "0.1.0"
 SPACE_PYTHON = "3.12"  # the default answer
-FENCE = re.compile(r"^```(bash|sh|shell|console)\s*\n(.*?)^```", re.M | re.S)
+# A fence may be indented (inside a list item).
+FENCE = re.compile(r"^[ \t]*```(bash|sh|shell|console)[ \t]*\n(.*?)^[ \t]*```", re.M | re.S)
 
 # Documented placeholders, and the local value each command runs with.
 PLACEHOLDERS = {
@@ -30,6 +31,8 @@ PLACEHOLDERS = {
     "you/my-space": "acme/my-space",
     "path/to/space": ".",
     "other-space/app.py": "../other-space/app.py",
+    "<previous>": RELEASE,  # docs/releasing.md: the release before the one being made
+    "/tmp/old": "old",
 }
 
 # Where a document's commands start: its own folder, or a Space inside it.
@@ -40,6 +43,7 @@ RUN_ALSO = {
     "uv lock && uv export --no-hashes --no-dev --no-emit-package spaces --no-emit-package gradio"
     " -o requirements.txt",
     "cd my-space",
+    "cd /tmp/old && git init -q && git add -A && git commit -qm old",
 }
 
 # Shown, not run here, and why.
@@ -49,6 +53,8 @@ ALLOWED = {
     "copier copy gh:zgscaffold/zgscaffold my-space": "needs GitHub (tests/test_plain_copier.py"
     " runs plain copier on the local template)",
     "scripts/test": "runs in a clone: the whole suite",
+    'git tag -a vX.Y.Z -m "zgscaffold X.Y.Z"': "a maintainer's release tag",
+    "git push origin main vX.Y.Z": "pushes a release to GitHub",
     "zgscaffold publish [PATH] --space OWNER/NAME [--private] [--force] [--dry-run]": "a synopsis",
     "zgscaffold publish . --space you/my-space": "uploads to the Hub (tests/test_publish.py runs"
     " it against tests/hub_server.py)",
@@ -150,11 +156,13 @@ def test_the_extractor_reads_blocks_prompts_and_continuations() -> None:
     text = (
         "```bash\nzgscaffold tasks   # list\n# a comment\nzgscaffold new a \\\n  --defaults\n```\n"
         "```console\n$ zgscaffold wheels\nsome output\n```\n```python\nprint()\n```\n"
+        "1. In a list:\n\n   ```sh\n   zgscaffold check .\n   ```\n"
     )
     assert [c.command for c in shown_commands(text, "x")] == [
         "zgscaffold tasks",
         "zgscaffold new a --defaults",
         "zgscaffold wheels",
+        "zgscaffold check .",
     ]
     assert kind("GRADIO_X=1 uv run python app.py") == "uv run"
     assert ours("uvx zgscaffold==0.1.0 check .") and not ours("uv tool install git+https://x")
@@ -192,6 +200,11 @@ def _outside_env(index: Index, home: Path) -> dict[str, str]:
         UV_PYTHON_DOWNLOADS="never",
         HF_HUB_OFFLINE="1",  # nothing run here may reach the Hub
         HF_HOME=str(home / "hf"),
+        # Who commits, as a user's git configuration says.
+        GIT_AUTHOR_NAME="Ada",
+        GIT_AUTHOR_EMAIL="ada@example.com",
+        GIT_COMMITTER_NAME="Ada",
+        GIT_COMMITTER_EMAIL="ada@example.com",
     )
     return env
 
@@ -220,10 +233,12 @@ def test_every_shown_command_works_as_written(index, tmp_path_factory) -> None:
                 report.append(f"allowed {shown.source}: {shown.command} ({reason})")
                 continue
             command = _substitute(shown.command)
-            if command.startswith("cd "):
-                cwd = cwd / command[3:]
-                assert cwd.is_dir(), f"{shown.source}: {command}: no such folder"
-                continue
+            if command.startswith("cd "):  # `cd X` or `cd X && more`: X for what follows
+                where, _, command = command[3:].partition(" && ")
+                cwd = cwd / where
+                assert cwd.is_dir(), f"{shown.source}: cd {where}: no such folder"
+                if not command:
+                    continue
             new = re.match(r"zgscaffold new (\S+)", command)
             if new and command in rendered:  # the same command, already run: reuse its Space
                 shutil.copytree(rendered[command], cwd / new.group(1), symlinks=True)
