@@ -1,51 +1,25 @@
 """A generated Space's GitHub workflow runs as written: its `run:` steps, with the pinned
 zgscaffold release served from a package index on 127.0.0.1 (a PEP 503 folder over HTTP)."""
 
-import functools
 import os
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 
 import pytest
 import yaml
-from update_repos import REPO, git
+from package_index import Index, package_index
+from update_repos import git
 
-from zgscaffold import lock
 from zgscaffold.render import new_space
 
 RELEASE = "0.1.0"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    served: list[str] = []  # noqa: RUF012 - the paths asked for, across requests
-
-    def log_message(self, *args) -> None:
-        _Quiet.served.append(self.path)
-
-
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """simple/zgscaffold/ holding the wheel built as release 0.1.0; yields the index URL."""
-    root = tmp_path_factory.mktemp("index")
-    folder = root / "simple" / "zgscaffold"
-    folder.mkdir(parents=True)
-    subprocess.run(
-        [lock.uv_binary(), "build", "--wheel", "--out-dir", str(folder), str(REPO)],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SETUPTOOLS_SCM_PRETEND_VERSION": RELEASE},
-    )
-    (wheel,) = folder.glob("*.whl")
-    (folder / "index.html").write_text(f'<a href="{wheel.name}">{wheel.name}</a>\n')
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/simple"
-    finally:
-        server.shutdown()
-        server.server_close()
+def index(tmp_path_factory) -> Iterator[Index]:
+    """The package built as release 0.1.0, behind a PEP 503 index on 127.0.0.1."""
+    with package_index(tmp_path_factory.mktemp("index"), RELEASE) as served:
+        yield served
 
 
 def _steps(workflow: dict, job: str) -> list[str]:
@@ -67,8 +41,7 @@ def test_the_workflow_run_steps_work_with_the_pinned_release(
         if not key.startswith(("ZGSCAFFOLD_", "VIRTUAL_ENV", "UV_"))
     }
     env.update(
-        UV_INDEX_URL=index,  # zgscaffold from the local index,
-        UV_EXTRA_INDEX_URL="https://pypi.org/simple",  # its dependencies from the registry
+        **index.uv_env(),  # zgscaffold from the local index, its dependencies from the registry
         UV_TOOL_DIR=str(tmp_path / "tools"),
         UV_PYTHON_DOWNLOADS="never",
     )
@@ -78,7 +51,7 @@ def test_the_workflow_run_steps_work_with_the_pinned_release(
         check, shell=True, cwd=space, env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert any(path.endswith(".whl") for path in _Quiet.served)  # our wheel, from our index
+    assert any(path.endswith(".whl") for path in index.served)  # our wheel, from our index
     # The sync job's script stops with a GitHub error line when the secret is missing.
     (sync,) = _steps(workflow, "sync")
     result = subprocess.run(
