@@ -259,7 +259,11 @@ class FailOn(StrEnum):
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Space folders or files (default: .).")
+        list[str] | None,
+        typer.Argument(
+            help="Space folders or files, or Spaces on the Hub: hf://spaces/OWNER/NAME[@REV] "
+            "(default: .).",
+        ),
     ] = None,
     select: Annotated[
         list[str] | None, typer.Option(help="Only these codes or prefixes (ZG3, ZG301, ALL).")
@@ -278,7 +282,13 @@ def check(
 
     try:
         code = command.run(
-            paths or [Path(".")], select, ignore, output_format.value, fix, fail_on.value, out
+            [p if p.startswith("hf://") else Path(p) for p in paths or ["."]],
+            select,
+            ignore,
+            output_format.value,
+            fix,
+            fail_on.value,
+            out,
         )
     except ZgError as error:
         raise fail(error) from None
