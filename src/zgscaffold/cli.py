@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__, paths
+import zgscaffold
+from zgscaffold import paths
 from zgscaffold.errors import BadInput, ZgError, plain, usage_line
 from zgscaffold.facts import load_facts
 
@@ -68,7 +69,7 @@ def fail(error: ZgError) -> typer.Exit:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"zgscaffold {__version__}")
+        out.print(f"zgscaffold {zgscaffold.__version__}")
         raise typer.Exit()
 
 
