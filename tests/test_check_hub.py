@@ -18,7 +18,13 @@ from zgscaffold.facts import load_facts
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "hf_test_0123456789abcdefSECRET"
+HF_HOME = Path("unset")  # a fresh folder per test (the fixture below)
 CONFLICT = b"<<<<<<< HEAD\nnumpy\n=======\nscipy\n>>>>>>> theirs\n"
+
+
+@pytest.fixture(autouse=True)
+def empty_hf_home(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "HF_HOME", tmp_path / "hf-home")
 
 
 def space_files() -> dict[str, bytes]:
@@ -32,10 +38,18 @@ def space_files() -> dict[str, bytes]:
     return files
 
 
-def check_cli(endpoint: str, *args: str, token: str | None = None, cwd: Path | None = None):
+def check_cli(
+    endpoint: str,
+    *args: str,
+    token: str | None = None,
+    cwd: Path | None = None,
+    offline: bool = False,
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
     env.update(HF_ENDPOINT=endpoint, HF_HUB_DISABLE_TELEMETRY="1")
-    env["HF_HOME"] = str(Path(cwd or REPO) / ".no-hf-home")  # no stored login
+    if offline:
+        env["HF_HUB_OFFLINE"] = "1"
+    env["HF_HOME"] = str(HF_HOME)  # an empty one: no stored login
     if token:
         env["HF_TOKEN"] = token
     return subprocess.run(
@@ -187,3 +201,8 @@ def test_a_listed_path_outside_the_folder_is_never_written(tmp_path, name):
 
 def test_a_listed_path_inside_the_folder_is_kept(tmp_path):
     assert safe_path(tmp_path, "pkg/util.py") == tmp_path / "pkg" / "util.py"
+
+
+def test_offline_mode_is_one_line():
+    result = check_cli("http://127.0.0.1:9", "hf://spaces/acme/demo", offline=True)
+    one_line_failure(result, "offline mode", "unset HF_HUB_OFFLINE and check again")
