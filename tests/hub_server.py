@@ -1,4 +1,5 @@
-"""A local HTTP server that speaks the few Hub endpoints `zgscaffold publish` uses.
+"""A local HTTP server that speaks the few Hub endpoints `zgscaffold publish` and
+`zgscaffold check hf://spaces/...` use (a Space's file tree and its files).
 
 huggingface_hub is pointed at it through its own endpoint setting (HF_ENDPOINT or
 HfApi(endpoint=...)); the server records every request so tests can assert what
@@ -7,11 +8,13 @@ the files of the commit.
 """
 
 import base64
+import hashlib
 import json
 import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 COMMIT_OID = "0123456789abcdef0123456789abcdef01234567"
 
@@ -31,6 +34,10 @@ class FakeHub:
     existing: set[str] = field(default_factory=set)
     fail_create: int | None = None  # answer repo creation with this HTTP status
     fail_commit: int | None = None  # answer the commit with this HTTP status
+    # Spaces to serve for reading (`zgscaffold check hf://...`): id -> path -> content;
+    # those in `private` answer only the token.
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    private: set[str] = field(default_factory=set)
     requests: list[Request] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
     commits: list[dict] = field(default_factory=list)
@@ -45,9 +52,13 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args) -> None:  # keep pytest output clean
             pass
 
-        def _send(self, status: int, payload: dict) -> None:
+        def _send(
+            self, status: int, payload: dict | list, headers: dict[str, str] | None = None
+        ) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -70,13 +81,64 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self._send(401, {"error": "Invalid credentials in Authorization header"})
             return False
 
-        def do_GET(self) -> None:
+        def _space_files(self, request: Request, space: str, revision: str) -> dict | None:
+            """The files of `space` at `revision`, or None with the Hub's refusal sent."""
+            if space in hub.private and not self._authorized(request):
+                return None
+            if space not in hub.files:
+                self._send(404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"})
+                return None
+            if unquote(revision) not in ("main", COMMIT_OID):
+                self._send(
+                    404, {"error": "Revision not found"}, {"X-Error-Code": "RevisionNotFound"}
+                )
+                return None
+            return hub.files[space]
+
+        def _resolve(self, head: bool) -> None:
             request = self._record()
+            match = re.fullmatch(r"/spaces/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", request.path)
+            if not match:
+                self._send(404, {"error": f"not served by the test hub: {request.path}"})
+                return
+            files = self._space_files(request, match[1], match[2])
+            if files is None:
+                return
+            data = files.get(unquote(match[3]))
+            if data is None:
+                self._send(404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("ETag", f'"{hashlib.sha1(data).hexdigest()}"')
+            self.send_header("X-Repo-Commit", COMMIT_OID)
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+        def do_HEAD(self) -> None:
+            self._resolve(head=True)
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/spaces/"):
+                self._resolve(head=False)
+                return
+            request = self._record()
+            info = re.fullmatch(r"/api/spaces/([^/]+/[^/]+)(?:/revision/([^/]+))?", request.path)
+            if info and (info[1] in hub.files or info[1] in hub.private):
+                files = self._space_files(request, info[1], info[2] or "main")
+                if files is not None:
+                    siblings = [
+                        {"rfilename": name, "size": len(data)}
+                        for name, data in sorted(files.items())
+                    ]
+                    self._send(200, {"id": info[1], "sha": COMMIT_OID, "siblings": siblings})
+                return
             match = re.fullmatch(r"/api/spaces/([^/]+/[^/]+)", request.path)
             if match and match[1] in hub.existing:
                 self._send(200, {"id": match[1], "sha": COMMIT_OID, "siblings": []})
             else:
-                self._send(404, {"error": "Repository not found"})
+                self._send(404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"})
 
         def do_POST(self) -> None:
             request = self._record()

@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 from rich.status import Status
 
-from zgscaffold import __version__, paths
+import zgscaffold
+from zgscaffold import paths
 from zgscaffold.errors import BadInput, ZgError, plain, usage_line
 from zgscaffold.facts import load_facts
 
@@ -68,7 +69,7 @@ def fail(error: ZgError) -> typer.Exit:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"zgscaffold {__version__}")
+        out.print(f"zgscaffold {zgscaffold.__version__}")
         raise typer.Exit()
 
 
@@ -259,7 +260,11 @@ class FailOn(StrEnum):
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Space folders or files (default: .).")
+        list[str] | None,
+        typer.Argument(
+            help="Space folders or files, or Spaces on the Hub: hf://spaces/OWNER/NAME[@REV] "
+            "(default: .).",
+        ),
     ] = None,
     select: Annotated[
         list[str] | None, typer.Option(help="Only these codes or prefixes (ZG3, ZG301, ALL).")
@@ -278,7 +283,13 @@ def check(
 
     try:
         code = command.run(
-            paths or [Path(".")], select, ignore, output_format.value, fix, fail_on.value, out
+            [p if p.startswith("hf://") else Path(p) for p in paths or ["."]],
+            select,
+            ignore,
+            output_format.value,
+            fix,
+            fail_on.value,
+            out,
         )
     except ZgError as error:
         raise fail(error) from None

@@ -197,14 +197,25 @@ def _scrub(message: str, token: str | None) -> str:
     return message.replace(token, "***") if token else message
 
 
-def hub_failure(error: Exception, action: str, space_id: str, token: str | None) -> ZgError:
-    """One line naming what failed and the fix, for any error huggingface_hub raises."""
+def hub_failure(
+    error: Exception,
+    action: str,
+    space_id: str,
+    token: str | None,
+    *,
+    fixes: dict[int, str] | None = None,
+    again: str = "publish again",
+) -> ZgError:
+    """One line naming what failed and the fix, for any error huggingface_hub raises.
+
+    `fixes` (HTTP status -> what to say) replaces publish's own; `again` ends the
+    lines about the network and offline mode (`zgscaffold check` says "check again")."""
     from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
     if isinstance(error, OfflineModeIsEnabled):
         return ZgError(
             f"could not {action}: huggingface_hub is in offline mode (HF_HUB_OFFLINE is set); "
-            f"unset HF_HUB_OFFLINE and publish again"
+            f"unset HF_HUB_OFFLINE and {again}"
         )
     # The HTTP client's transport errors (its package name varies with huggingface_hub's
     # version), or the socket's own.
@@ -215,12 +226,12 @@ def hub_failure(error: Exception, action: str, space_id: str, token: str | None)
         return ZgError(
             f"could not {action}: the Hub at {constants.ENDPOINT} cannot be reached "
             f"({type(error).__name__}); check the network connection (or HF_ENDPOINT) and "
-            f"publish again"
+            f"{again}"
         )
     status = None
     if isinstance(error, HfHubHTTPError) and error.response is not None:
         status = error.response.status_code
-    fixes = {
+    fixes = fixes or {
         401: "the Hub refused the token (HTTP 401): log in with `hf auth login` or set "
         "HF_TOKEN to a token with write access",
         403: f"the token may not write to {space_id} (HTTP 403): use a token with write "

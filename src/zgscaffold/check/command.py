@@ -22,7 +22,7 @@ def exit_code(findings: list[Finding], fail_on: str) -> int:
 
 
 def run(
-    paths: list[Path],
+    paths: list[Path | str],
     select: list[str] | None,
     ignore: list[str] | None,
     output_format: str,

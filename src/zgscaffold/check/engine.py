@@ -2,7 +2,9 @@
 
 import dataclasses
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 from zgscaffold.check import rules
@@ -49,15 +51,22 @@ def _read(path: Path, base: Path) -> Space:
 
 
 def _check_one(
-    path: Path, facts: Facts, select: tuple[str, ...], ignore: tuple[str, ...], base: Path
+    path: Path,
+    facts: Facts,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    base: Path,
+    label: str | None = None,
 ) -> list[Finding]:
     """The Space's findings; a failure of the checker itself on this Space is a ZG900
-    finding with what was found before it, so the other Spaces are still checked."""
+    finding with what was found before it, so the other Spaces are still checked.
+    `label` names a Space fetched from the Hub (hf://spaces/...): its findings are
+    named as paths in that Space, and point to no local file."""
     found: list[Finding] = []
     try:
-        _check_space(path, facts, select, ignore, base, found)
+        _check_space(path, facts, select, ignore, path if label else base, found)
     except Exception as error:  # a checker bug: report it, go on
-        where = display(path, base)
+        where = label or display(path, base)
         found.append(
             Finding(
                 "ZG900",
@@ -69,6 +78,10 @@ def _check_one(
                 f"it with the file that caused it",
             )
         )
+    if label is not None:
+        from zgscaffold.check.hub import hub_name
+
+        found = [dataclasses.replace(f, path=hub_name(f.path, label), file=None) for f in found]
     return found
 
 
@@ -102,10 +115,12 @@ def _check_space(
 
 
 def _check_chunk(
-    args: tuple[list[Path], Facts, tuple[str, ...], tuple[str, ...], Path],
+    args: tuple[list[Path], Facts, tuple[str, ...], tuple[str, ...], Path, dict[Path, str]],
 ) -> list[Finding]:
-    paths, facts, select, ignore, base = args
-    return [f for path in paths for f in _check_one(path, facts, select, ignore, base)]
+    paths, facts, select, ignore, base, labels = args
+    return [
+        f for path in paths for f in _check_one(path, facts, select, ignore, base, labels.get(path))
+    ]
 
 
 def check_paths(
@@ -116,18 +131,21 @@ def check_paths(
     facts: Facts | None = None,
     jobs: int | None = None,
 ) -> list[Finding]:
-    """Findings of every enabled rule over Space folders and single files, sorted.
+    """Findings of every enabled rule over Space folders, single files and Spaces on
+    the Hub (hf://spaces/OWNER/NAME[@REVISION], see check/hub.py), sorted.
 
     `select`/`ignore` take codes or prefixes (ZG3, ZG301, ALL) and override the
     `[tool.zgscaffold]` settings of each Space. Many paths are spread over `jobs`
-    worker processes (default: the CPU count). Raises BadInput for a missing path
-    or an unknown code.
+    worker processes (default: the CPU count). Raises BadInput for a missing path,
+    an unknown code or a Hub Space that cannot be read.
     """
     facts = facts or load_facts()
     cli_select = tuple(validate_codes(list(select or []), "--select"))
     cli_ignore = tuple(validate_codes(list(ignore or []), "--ignore"))
     base = Path.cwd()
-    todo = [Path(raw) for raw in paths]
+    given = list(paths)
+    hub_ids = [raw for raw in given if isinstance(raw, str) and raw.startswith("hf://")]
+    todo = [Path(raw) for raw in given if raw not in hub_ids]
     for path in todo:
         if not exists(path):
             raise BadInput(f"{path}: no such file or folder: give a Space folder or a file in it")
@@ -136,12 +154,37 @@ def check_paths(
                 f"{path}: not a Space: it has no README.md and no Python file; give the "
                 f"Space's folder (the one with README.md and app.py)"
             )
+    with ExitStack() as stack:
+        labels: dict[Path, str] = {}
+        if hub_ids:
+            from zgscaffold.check import hub
+
+            for raw in hub_ids:
+                where = hub.parse(raw)
+                scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="zgscaffold-"))
+                folder = hub.fetch(where, Path(scratch))
+                labels[folder] = where.label
+                todo.append(folder)
+        findings = _check_all(todo, facts, cli_select, cli_ignore, base, labels, jobs)
+    unique = {(f.code, f.path, f.line, f.column, f.message): f for f in findings}
+    return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _check_all(
+    todo: list[Path],
+    facts: Facts,
+    cli_select: tuple[str, ...],
+    cli_ignore: tuple[str, ...],
+    base: Path,
+    labels: dict[Path, str],
+    jobs: int | None,
+) -> list[Finding]:
     workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PER_WORKER))
     findings: list[Finding] = []
     if workers > 1:
         size = -(-len(todo) // (workers * 4))
         chunks = [
-            (todo[i : i + size], facts, cli_select, cli_ignore, base)
+            (todo[i : i + size], facts, cli_select, cli_ignore, base, labels)
             for i in range(0, len(todo), size)
         ]
         import multiprocessing  # only for many Spaces: its import costs a one-Space run
@@ -152,6 +195,5 @@ def check_paths(
             for part in pool.map(_check_chunk, chunks):
                 findings.extend(part)
     else:
-        findings = _check_chunk((todo, facts, cli_select, cli_ignore, base))
-    unique = {(f.code, f.path, f.line, f.column, f.message): f for f in findings}
-    return sorted(unique.values(), key=Finding.sort_key)
+        findings = _check_chunk((todo, facts, cli_select, cli_ignore, base, labels))
+    return findings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zgscaffold.check.engine import check_paths
 from zgscaffold.check.model import Edit, Finding
-from zgscaffold.errors import ZgError
+from zgscaffold.errors import BadInput, ZgError
 from zgscaffold.facts import Facts, load_facts
 
 
@@ -53,9 +53,17 @@ def fix_paths(
     *,
     facts: Facts | None = None,
 ) -> FixResult:
-    """Apply every safe fix to the enabled findings and return the changes and what is left."""
+    """Apply every safe fix to the enabled findings and return the changes and what is left.
+
+    A Space on the Hub (hf://spaces/...) cannot be fixed: BadInput."""
     facts = facts or load_facts()
     paths = list(paths)
+    on_hub = [str(path) for path in paths if str(path).startswith("hf://")]
+    if on_hub:
+        raise BadInput(
+            f"--fix cannot change {on_hub[0]}, a Space on the Hub: clone it "
+            f"(git clone https://huggingface.co/spaces/OWNER/NAME), fix the clone and push"
+        )
     select, ignore = list(select or []), list(ignore or [])
     changes: list[str] = []
     for _ in range(3):  # a fix can only remove findings; two passes settle everything

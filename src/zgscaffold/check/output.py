@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from zgscaffold import __version__
+import zgscaffold
 from zgscaffold.check.model import UNREADABLE, Finding, Severity, lookup, rule_url
 from zgscaffold.check.rules import BY_CODE
 from zgscaffold.facts import Facts
@@ -123,7 +123,7 @@ def as_sarif(findings: list[Finding], facts: Facts) -> str:
                 "tool": {
                     "driver": {
                         "name": "zgscaffold",
-                        "version": __version__,
+                        "version": zgscaffold.__version__,
                         "informationUri": str(facts.data["project"]["docs_url"]),
                         "rules": rules,
                     }
