@@ -127,7 +127,7 @@ def fetch(hub_space: HubSpace, root: Path) -> Path:
     except Exception as error:  # HTTP, network, offline: one line, never a traceback
         raise _failure(error, hub_space, token) from None
     # every file from the commit the listing came from, even if a push lands meanwhile
-    common = {"repo_type": "space", "revision": info.sha or hub_space.revision}
+    revision = info.sha or hub_space.revision
     entries = [
         (sibling.rfilename, sibling.size or 0)
         for sibling in info.siblings or []
@@ -146,7 +146,9 @@ def fetch(hub_space: HubSpace, root: Path) -> Path:
                 placeholder.truncate(0 if name in PRESENCE_ONLY else size)
             continue
         try:
-            downloaded = api.hf_hub_download(hub_space.space_id, name, cache_dir=cache, **common)
+            downloaded = api.hf_hub_download(
+                hub_space.space_id, name, repo_type="space", revision=revision, cache_dir=cache
+            )
         except Exception as error:
             raise _failure(error, hub_space, token) from None
         # the cache holds a link to its blob; the checker reads regular files only
