@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 from fuzz.fuzzing import refused_character as refused
 from huggingface_hub import SpaceCard
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 TRICKY = [
@@ -79,6 +79,7 @@ def test_tricky_text_round_trips(tmp_path, text):
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(title=any_text.filter(lambda t: len(t) <= 80), description=any_text)
+@example(title="0", description="\x1b\x85")  # a control before a line break: the first is named
 def test_any_text_round_trips_or_is_refused_naming_the_character(
     tmp_path_factory, title, description
 ):

@@ -55,7 +55,9 @@ def test_prompts_refuse_what_the_flags_refuse(tmp_path, facts):
     """
     from zgscaffold import wheels
 
-    (pair,) = wheels.combinations(facts, "flash-attn")  # the one recorded (Python, torch)
+    default_python = str(facts.data["python"]["default"])
+    # the one (Python, torch) recorded for flash-attn on the default Python
+    (pair,) = [p for p in wheels.combinations(facts, "flash-attn") if p[0] == default_python]
     torches = facts.supported_torch
     wrong = next(t for t in reversed(torches) if t != pair[1])
     steps_down = torches.index(wrong) - torches.index(pair[1])  # from the default torch
@@ -85,7 +87,7 @@ def test_prompts_refuse_what_the_flags_refuse(tmp_path, facts):
         child.send("\r")
 
     pythons = facts.supported_python
-    python_steps = pythons.index(pair[0]) - pythons.index(str(facts.data["python"]["default"]))
+    python_steps = pythons.index(pair[0]) - pythons.index(default_python)
     answer("Which Python", "\x1b[B" * python_steps, pythons[-1])  # from the default Python
     cuda = list(facts.cuda_packages)
     assert cuda[0] == "flash-attn"
