@@ -58,6 +58,8 @@ ALLOWED = {
     "zgscaffold publish [PATH] --space OWNER/NAME [--private] [--force] [--dry-run]": "a synopsis",
     "zgscaffold publish . --space you/my-space": "uploads to the Hub (tests/test_publish.py runs"
     " it against tests/hub_server.py)",
+    "zgscaffold check hf://spaces/owner/name": "reads a Space on the Hub (tests/test_check_hub.py"
+    " runs it against tests/hub_server.py)",
     "uv run python app.py": "starts the app's server (tests/e2e starts generated apps)",
     "GRADIO_CACHE_EXAMPLES=true GRADIO_CACHE_MODE=lazy uv run python app.py": "starts the app's"
     " server (tests/e2e)",
