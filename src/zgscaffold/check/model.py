@@ -17,6 +17,9 @@ class Severity(IntEnum):
         return self.name
 
 
+E, W, INFO = Severity.error, Severity.warning, Severity.info  # short names for rule lines
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str

@@ -4,7 +4,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from zgscaffold.check.model import GRAPH, Finding, Rule, Severity
+from zgscaffold.check.model import GRAPH, E, Finding, Rule
 from zgscaffold.check.pyscope import (
     FunctionNode,
     dotted,
@@ -19,7 +19,6 @@ from zgscaffold.check.rules.base import (
     _string,
 )
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "concurrency"
 RULES = (
     Rule("ZG501", E, "handlers do not write module-level mutable state", needs=(GRAPH,)),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from zgscaffold.check.model import FACTS, Edit, Finding, Fix, Rule, Severity
+from zgscaffold.check.model import FACTS, INFO, E, Edit, Finding, Fix, Rule, W
 from zgscaffold.check.requirements import (
     Req,
     parse_requirements,
@@ -20,7 +20,6 @@ from zgscaffold.wheels import parse_cell
 if TYPE_CHECKING:
     from zgscaffold.check.rules.base import Project
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "configuration and dependencies"
 RULES = (
     Rule("ZG101", E, "README frontmatter pins `python_version`"),

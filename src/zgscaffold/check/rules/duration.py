@@ -3,7 +3,7 @@
 import ast
 from collections.abc import Iterator
 
-from zgscaffold.check.model import FACTS, GRAPH, Finding, Rule, Severity
+from zgscaffold.check.model import FACTS, GRAPH, INFO, E, Finding, Rule, W
 from zgscaffold.check.pyscope import (
     FunctionNode,
     GpuFunction,
@@ -11,7 +11,6 @@ from zgscaffold.check.pyscope import (
 )
 from zgscaffold.check.rules.base import ModuleChecks, _parameters, is_aoti_compile
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 DAY = 86_400  # spaces reads durations as timedelta.seconds: modulo one day
 FAMILY = "duration and quota"
 RULES = (

@@ -3,10 +3,9 @@
 import ast
 from collections.abc import Iterator
 
-from zgscaffold.check.model import FACTS, Finding, Rule, Severity
+from zgscaffold.check.model import FACTS, E, Finding, Rule, W
 from zgscaffold.check.rules.base import ModuleChecks, _string
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "Gradio examples and arguments"
 RULES = (
     Rule("ZG701", W, "gr.Examples with `run_on_click` sets `cache_examples=False`"),

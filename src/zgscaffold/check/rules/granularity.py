@@ -3,14 +3,13 @@
 import ast
 from collections.abc import Iterator
 
-from zgscaffold.check.model import GRAPH, Finding, Rule, Severity
+from zgscaffold.check.model import GRAPH, Finding, Rule, W
 from zgscaffold.check.pyscope import (
     dotted,
     handler_targets,
 )
 from zgscaffold.check.rules.base import ModuleChecks
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "call granularity"
 RULES = (
     Rule("ZG601", W, "a @spaces.GPU function is not called inside a loop"),

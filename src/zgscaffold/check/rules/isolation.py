@@ -4,7 +4,7 @@ import ast
 from collections.abc import Iterator
 
 from zgscaffold.check.cudaflow import CUDA, MODEL, PIPE
-from zgscaffold.check.model import GRAPH, Finding, Rule, Severity
+from zgscaffold.check.model import GRAPH, E, Finding, Rule, W
 from zgscaffold.check.pyscope import (
     FunctionNode,
     GpuFunction,
@@ -17,7 +17,6 @@ from zgscaffold.check.rules.base import (
     _parameters,
 )
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "process isolation and pickle"
 RULES = (
     Rule("ZG401", E, "a @spaces.GPU function never returns a CUDA tensor", needs=(GRAPH,)),

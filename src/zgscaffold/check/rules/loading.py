@@ -4,7 +4,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from zgscaffold.check.model import GRAPH, Edit, Finding, Fix, Rule, Severity
+from zgscaffold.check.model import GRAPH, E, Edit, Finding, Fix, Rule, W
 from zgscaffold.check.pyscope import (
     FunctionNode,
     ModuleInfo,
@@ -29,7 +29,6 @@ from zgscaffold.check.rules.base import (
     _string,
 )
 
-E, W, INFO = Severity.error, Severity.warning, Severity.info
 FAMILY = "the CUDA availability model and loading"
 RULES = (
     Rule("ZG201", W, "`import spaces` is unconditional (no try/except ImportError stand-in)"),
