@@ -24,13 +24,14 @@ MAX_TEMPERATURE = 1.5
 # module scope registers the weights for the GPU that each @spaces.GPU call
 # attaches. Elsewhere this picks your own GPU, or the CPU.
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
+
 # ZeroGPU runs every call in a new thread, and cuDNN's attention kernels cache
 # their plans per thread and per sequence length: on GPUs where torch picks
 # cuDNN first, each generated token would build a plan again (about 3x slower).
-# Flash attention, torch's next choice, caches nothing per thread.
-# (Measured on an H200 by zgscaffold's benchmarks/thread_penalty.py.)
+# Flash attention, torch's next choice, caches nothing per thread (measured on
+# an H200 by zgscaffold's benchmarks/thread_penalty.py).
 torch.backends.cuda.enable_cudnn_sdp(False)
-dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
 
 tokenizer = AutoTokenizer.from_pretrained(MODEL_ID)
 model = AutoModelForCausalLM.from_pretrained(MODEL_ID, dtype=dtype).to(device)
