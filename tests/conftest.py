@@ -8,8 +8,10 @@ anything under tests/e2e/ or using `running_app` is `e2e`, anything using
 """
 
 import ast
+import fcntl
 import itertools
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 E2E = REPO / "tests" / "e2e"
 SLOW_LANES = ("e2e", "browser", "lock", "models")
 BY_FIXTURE = {"running_app": "e2e", "tiny_model": "models"}
-# Tests that share one session-scoped set of renders run on one pytest-xdist worker.
-GROUP_BY_FIXTURE = {"matrix_render": "matrix"}
 DESELECTED = pytest.StashKey[int]()
 
 
@@ -78,9 +78,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for fixture, lane in BY_FIXTURE.items():
             if fixture in item.fixturenames:
                 item.add_marker(lane)
-        for fixture, group in GROUP_BY_FIXTURE.items():
-            if fixture in item.fixturenames:
-                item.add_marker(pytest.mark.xdist_group(group))
         if not item.get_closest_marker("xdist_group") and uses_a_wider_fixture(item):
             # One worker sets up a module's module-scoped fixture, not both.
             item.add_marker(pytest.mark.xdist_group(f"module-{item.path.name}"))
@@ -140,43 +137,82 @@ TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
 
 
 @pytest.fixture(scope="session")
-def template_copy(tmp_path_factory) -> Path:
-    """This checkout's template files as a plain folder (no git), as `zgscaffold new`
-    renders its bundled template: copier renders it without cloning. Read-only."""
-    folder = tmp_path_factory.mktemp("template-copy")
-    for part in TEMPLATE_PARTS:
-        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
-        copy(REPO / part, folder / part)
+def shared_dir(request: pytest.FixtureRequest, tmp_path_factory) -> Path:
+    """A folder that every pytest-xdist worker of this run shares (the run's own
+    base folder without xdist), for what one worker makes and all read."""
+    base = tmp_path_factory.getbasetemp()
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        return base
+    folder = base.parent / f"shared-{workerinput['testrunuid']}"
+    folder.mkdir(exist_ok=True)
     return folder
 
 
+def made_once(path: Path, make: Callable[[Path], None]) -> Path:
+    """`path`, made by `make(partial)` by whichever worker gets there first; the
+    others wait on its lock file, then read what it made."""
+    if not path.exists():
+        with open(path.with_name(path.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                partial = path.with_name(path.name + ".partial")
+                shutil.rmtree(partial, ignore_errors=True)
+                make(partial)
+                partial.rename(path)
+    return path
+
+
 @pytest.fixture(scope="session")
-def matrix_render(tmp_path_factory, template_copy):
-    """answers -> that Space, rendered once per session and shared:
-    tests/test_render_matrix.py and tests/check/test_renders.py check the same
-    renders. Treat them as read-only.
+def template_copy(shared_dir) -> Path:
+    """This checkout's template files as a plain folder (no git), as `zgscaffold new`
+    renders its bundled template: copier renders it without cloning. Read-only."""
+
+    def copy_parts(folder: Path) -> None:
+        folder.mkdir()
+        for part in TEMPLATE_PARTS:
+            copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+            copy(REPO / part, folder / part)
+
+    return made_once(shared_dir / "template-copy", copy_parts)
+
+
+@pytest.fixture(scope="session")
+def matrix_render(shared_dir, template_copy):
+    """answers -> that Space, rendered once per run and shared by every test and
+    every pytest-xdist worker (tests/test_render_matrix.py, tests/check/test_renders.py,
+    tests/test_import_order.py check the same renders). Treat them as read-only.
 
     They render from a plain copy of this checkout's template files, as
     `zgscaffold new` renders its bundled template (with `zgscaffold_release`):
-    copier clones a git source for every render, which takes twice as long.
-    The renders from git are tested in tests/e2e, tests/test_plain_copier.py
-    and tests/test_readme.py."""
+    copier clones a git source for every render, which takes twice as long. The
+    facts go in as data, the same mapping copier.yml's `facts` question parses
+    from facts/zerogpu.yml (tests/test_facts_model.py holds the two equal), which
+    spares copier parsing the file a dozen times per render. The renders from
+    git, reading the facts themselves, are tested in tests/e2e,
+    tests/test_plain_copier.py and tests/test_readme.py."""
     from zgscaffold import source
 
-    root = tmp_path_factory.mktemp("matrix")
-    template = template_copy
-    release = {"zgscaffold_release": source.release_ref()}
+    root = shared_dir / "matrix"
+    root.mkdir(exist_ok=True)
+    given = {
+        "zgscaffold_release": source.release_ref(),
+        "facts": yaml.safe_load((template_copy / "facts" / "zerogpu.yml").read_text()),
+    }
     rendered: dict[str, Render] = {}
+
+    def render(answers: dict) -> Callable[[Path], None]:
+        return lambda dest: copier.run_copy(
+            str(template_copy), dest, data={**given, **answers}, defaults=True, quiet=True
+        )
 
     def get(answers: dict) -> Render:
         name = matrix_id(answers)
         if name not in rendered:
-            copier.run_copy(
-                str(template), root / name, data={**release, **answers}, defaults=True, quiet=True
-            )
-            recorded = yaml.safe_load((root / name / ".copier-answers.yml").read_text())
+            path = made_once(root / name, render(answers))
+            recorded = yaml.safe_load((path / ".copier-answers.yml").read_text())
             rendered[name] = Render(
-                root / name, {k: v for k, v in recorded.items() if not k.startswith("_")}
+                path, {k: v for k, v in recorded.items() if not k.startswith("_")}
             )
         return rendered[name]
 

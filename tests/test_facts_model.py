@@ -96,6 +96,10 @@ def _same(model: object, raw: Any, where: str = "") -> None:
 
 
 def test_real_facts_load_and_the_model_equals_the_raw_yaml(facts: Facts) -> None:
+    # copier.yml's `facts` question includes the file through Jinja, then parses it:
+    # with no Jinja syntax in it, that is the raw YAML (tests/conftest.py's
+    # matrix_render passes this mapping as data).
+    assert not any(mark in TEXT for mark in ("{{", "{%", "{#"))
     raw = yaml.safe_load(TEXT)  # what copier.yml reads
     assert facts.data == raw
     assert isinstance(facts.model, FactsModel)

@@ -26,7 +26,9 @@ MATRIX = answer_matrix(FACTS) + TORCH_CELLS
 WHEEL_TAGS = re.compile(r"-(?P<py>cp\d+)-(?P<abi>abi3|cp\d+|none)-[^-]+\.whl$")
 
 
-@pytest.fixture(scope="module", params=MATRIX, ids=[matrix_id(a) for a in MATRIX])
+# Function-scoped: the renders are shared (on disk, across pytest-xdist workers),
+# so each test can run on either worker.
+@pytest.fixture(params=MATRIX, ids=[matrix_id(a) for a in MATRIX])
 def space(request, matrix_render):
     """The cell's render, shared with tests/check/test_renders.py (tests/conftest.py)."""
     return matrix_render(request.param)
