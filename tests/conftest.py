@@ -9,8 +9,10 @@ anything under tests/e2e/ or using `running_app` is `e2e`, anything using
 
 import ast
 import fcntl
+import hashlib
 import itertools
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,9 @@ E2E = REPO / "tests" / "e2e"
 SLOW_LANES = ("e2e", "browser", "lock", "models")
 BY_FIXTURE = {"running_app": "e2e", "tiny_model": "models"}
 DESELECTED = pytest.StashKey[int]()
+# Seconds per test module in the last run (the pytest cache), for the order.
+MODULE_SECONDS = "zgscaffold/module-seconds"
+seconds_this_run: Counter[str] = Counter()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -98,6 +103,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             left_out = set(slow)
             items[:] = [item for item in items if item not in left_out]
             config.stash[DESELECTED] = len(slow)
+    if hasattr(config, "workerinput"):
+        slowest_modules_first(config, items)
+
+
+def module_of(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+def slowest_modules_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the modules that took longest in the last run go out
+    first (each module's own order kept), so that no long test starts last while
+    the other workers idle. Every worker reads the same cache: the same order."""
+    cache = getattr(config, "cache", None)
+    seconds = cache.get(MODULE_SECONDS, {}) if cache else {}
+    if seconds:
+        first_seen = {m: i for i, m in enumerate(dict.fromkeys(module_of(i.nodeid) for i in items))}
+        items.sort(
+            key=lambda i: (-seconds.get(module_of(i.nodeid), 0.0), first_seen[module_of(i.nodeid)])
+        )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    seconds_this_run[module_of(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker: hand the count to the controller, which prints it."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["deselected"] = session.config.stash.get(DESELECTED, 0)
+    elif (cache := getattr(session.config, "cache", None)) and seconds_this_run:
+        cache.set(MODULE_SECONDS, {**cache.get(MODULE_SECONDS, {}), **seconds_this_run})
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: absent with -p no:xdist
+def pytest_testnodedown(node, error) -> None:
+    count = getattr(node, "workeroutput", {}).get("deselected", 0)
+    node.config.stash[DESELECTED] = max(count, node.config.stash.get(DESELECTED, 0))
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
@@ -177,10 +219,19 @@ def template_copy(shared_dir) -> Path:
     return made_once(shared_dir / "template-copy", copy_parts)
 
 
+def template_digest(template: Path, *extra: str) -> str:
+    """A hash of every template file (path and bytes) and `extra`: what a render
+    depends on, besides its answers."""
+    digest = hashlib.sha256("\0".join(extra).encode())
+    for path in sorted(p for p in template.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(template)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def matrix_render(shared_dir, template_copy):
-    """answers -> that Space, rendered once per run and shared by every test and
-    every pytest-xdist worker (tests/test_render_matrix.py, tests/check/test_renders.py,
+def matrix_render(request: pytest.FixtureRequest, shared_dir, template_copy):
+    """answers -> that Space, rendered once and shared by every test and every
+    pytest-xdist worker (tests/test_render_matrix.py, tests/check/test_renders.py,
     tests/test_import_order.py check the same renders). Treat them as read-only.
 
     They render from a plain copy of this checkout's template files, as
@@ -190,15 +241,25 @@ def matrix_render(shared_dir, template_copy):
     from facts/zerogpu.yml (tests/test_facts_model.py holds the two equal), which
     spares copier parsing the file a dozen times per render. The renders from
     git, reading the facts themselves, are tested in tests/e2e,
-    tests/test_plain_copier.py and tests/test_readme.py."""
+    tests/test_plain_copier.py and tests/test_readme.py.
+
+    Kept in the pytest cache (.pytest_cache/d/matrix-renders/) under a hash of
+    the template files, the copier version and the release ref, as the tiny
+    models are: a changed template renders anew; `--cache-clear` renders all."""
     from zgscaffold import source
 
-    root = shared_dir / "matrix"
-    root.mkdir(exist_ok=True)
     given = {
         "zgscaffold_release": source.release_ref(),
         "facts": yaml.safe_load((template_copy / "facts" / "zerogpu.yml").read_text()),
     }
+    digest = template_digest(template_copy, copier.__version__, given["zgscaffold_release"])
+    cache = getattr(request.config, "cache", None)
+    renders = cache.mkdir("matrix-renders") if cache else shared_dir / "matrix-renders"
+    for stale in renders.iterdir():  # renders of an earlier template
+        if stale.name != digest:
+            shutil.rmtree(stale, ignore_errors=True)
+    root = renders / digest
+    root.mkdir(exist_ok=True)
     rendered: dict[str, Render] = {}
 
     def render(answers: dict) -> Callable[[Path], None]:
