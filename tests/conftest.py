@@ -11,6 +11,7 @@ import ast
 import fcntl
 import hashlib
 import itertools
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -40,6 +41,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"run every lane, including the tests marked {', '.join(SLOW_LANES)} "
         "(scripts/test and CI do)",
     )
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: absent with -p no:xdist
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (pyproject.toml's addopts): one worker more than the cores, since
+    many tests wait on subprocesses, local servers and terminal prompts (the fast
+    lane on 2 cores: 186 s with 2 workers, 176 s with 3; benchmarks/README.md).
+    PYTEST_XDIST_AUTO_NUM_WORKERS still decides where it is set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def fast_lane(config: pytest.Config) -> bool:
