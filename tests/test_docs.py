@@ -136,3 +136,21 @@ def test_readme_buttons_are_built_from_the_facts(facts):
     ]
     hub_links = set(re.findall(r"https://huggingface\.co/(?:new-space|spaces/)[^)\s]*", readme))
     assert hub_links == set(badges[:2])  # no other, hand-written copy of the Space id
+
+
+def test_every_shown_export_command_is_the_facts_one():
+    """The export command lives in facts (project.export_command): a page that shows
+    it whole shows that one (a fragment in prose, `uv export --no-emit-package
+    spaces`, is not a command line)."""
+    from zgscaffold.facts import load_facts
+
+    command = load_facts().model.project.export_command
+    pages = [REPO / "README.md", *DOCS.rglob("*.md"), *(REPO / "examples").rglob("*.md")]
+    shown = [
+        (page, line)
+        for page in pages
+        for line in page.read_text().splitlines()
+        if re.match(r"\s*(#\s*)?(uv lock && )?uv export --", line)
+    ]
+    assert shown, "no page shows the export command"
+    assert [(p, line) for p, line in shown if command not in line] == []

@@ -30,11 +30,11 @@ def test_new_locks_and_exports_and_the_readme_command_reproduces_it(tmp_path, fa
 
     # The Space's README names one command; running it again changes nothing.
     readme = (dest / "README.md").read_text()
-    assert lock.LOCK_COMMAND in readme
+    assert lock.lock_command() in readme
     python = lock.find_python("3.12")
     env_lock = subprocess.run(
         f"{lock.uv_binary()} lock --python {python} && UV_FROZEN=1 {lock.uv_binary()} "
-        + lock.LOCK_COMMAND.split("&& uv ", 1)[1],
+        + lock.lock_command().split("&& uv ", 1)[1],
         shell=True,
         cwd=dest,
         capture_output=True,

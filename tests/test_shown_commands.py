@@ -40,8 +40,7 @@ START_IN = {"docs/checker.md": "my-space", "docs/updating.md": "my-space"}
 
 # Commands that are not ours but cheap and local: they run too.
 RUN_ALSO = {
-    "uv lock && uv export --no-hashes --no-dev --no-emit-package spaces --no-emit-package gradio"
-    " -o requirements.txt",
+    lock.lock_command(),
     "cd my-space",
     "cd /tmp/old && git init -q && git add -A && git commit -qm old",
 }

@@ -192,7 +192,7 @@ def new(
     out.print("\nNext steps:")
     out.print(f"  cd {plain(result.path)}")
     if not result.locked:
-        out.print(f"  {lock.LOCK_COMMAND}")
+        out.print(f"  {lock.lock_command()}")
     out.print("  uv run python app.py        # try it locally; @spaces.GPU is a no-op off ZeroGPU")
     out.print("  push it to a new Space, then choose ZeroGPU under Settings > Hardware")
 

@@ -83,6 +83,7 @@ class Frontmatter:
 class Project:
     docs_url: str
     rule_page: str
+    export_command: str
 
 
 @dataclass(frozen=True)

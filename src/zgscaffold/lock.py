@@ -2,28 +2,26 @@
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 from zgscaffold.errors import BadInput, RenderFailed
+from zgscaffold.facts import load_facts
 
-# The one command a Space's README names; re-running it reproduces requirements.txt.
-EXPORT_ARGS = [
-    "export",
-    "--no-hashes",
-    "--no-dev",
-    "--no-emit-package",
-    "spaces",
-    "--no-emit-package",
-    "gradio",
-    "-o",
-    "requirements.txt",
-]
-LOCK_COMMAND = (
-    "uv lock && uv export --no-hashes --no-dev "
-    "--no-emit-package spaces --no-emit-package gradio -o requirements.txt"
-)
+
+def export_args() -> list[str]:
+    """uv's arguments for the one export command a Space's README names (facts:
+    project.export_command); re-running it reproduces requirements.txt."""
+    return shlex.split(load_facts().model.project.export_command)[1:]  # after "uv"
+
+
+def lock_command() -> str:
+    """What the owner runs after changing dependencies: lock, then export."""
+    return f"uv lock && {load_facts().model.project.export_command}"
+
+
 PYTHON_ENV = "ZGSCAFFOLD_PYTHON_{}"  # e.g. ZGSCAFFOLD_PYTHON_3_12=/usr/bin/python3.12
 
 
@@ -105,4 +103,4 @@ def lock(space: Path, python: Path) -> None:
 def export(space: Path) -> None:
     # UV_FROZEN rather than --frozen: uv writes its arguments into the file's
     # header, which must read as the command the Space's README gives.
-    _run_uv(EXPORT_ARGS, space, frozen=True)
+    _run_uv(export_args(), space, frozen=True)

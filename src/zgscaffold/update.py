@@ -41,7 +41,7 @@ class UpdateConflicts(ZgError):
         super().__init__(
             f"the update left conflict markers in {', '.join(files)}: keep what you need "
             f"between <<<<<<< before updating and >>>>>>> after updating, delete the markers, "
-            f"then run `{lock.LOCK_COMMAND}` and commit"
+            f"then run `{lock.lock_command()}` and commit"
         )
 
 
@@ -321,7 +321,7 @@ def update_space(
         step("Exporting requirements.txt from the lock")
         lock.export(space)
     else:
-        notes.append(f"requirements.txt was not re-exported; run: {lock.LOCK_COMMAND}")
+        notes.append(f"requirements.txt was not re-exported; run: {lock.lock_command()}")
     notes.extend(run_checks(space))
     return UpdateResult(
         path=space,

@@ -100,7 +100,7 @@ def test_zgscaffold_update_relocks_and_exports(owned):
     commit_all(owned, "Update to v0.2.0")
     hooks = yaml.safe_load((owned / ".pre-commit-config.yaml").read_text())
     export = hooks["repos"][0]["hooks"][0]
-    assert export["entry"] == shlex.join(["uv", *lock.EXPORT_ARGS])
+    assert export["entry"] == shlex.join(["uv", *lock.export_args()])
     python = lock.find_python("3.12")  # the owner's own interpreter for the Space
     env = {**os.environ, "UV_PYTHON": str(python), "UV_PYTHON_DOWNLOADS": "never"}
     hook = [lock.uv_binary(), *shlex.split(export["entry"])[1:]]
