@@ -1,5 +1,6 @@
 """The CLI's commands, output and exit codes, through typer's CliRunner."""
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -37,8 +38,8 @@ def test_new_with_flags_renders_offline(tmp_path, facts):
         app,
         [
             "new", str(dest), "--defaults", "--no-lock",
-            "--task", "text-to-image", "--size", "xlarge", "--duration", "dynamic",
-            "--python", "3.10", "--title", "My Images", "--emoji", "🖼️",
+            "--task", "text-to-image", "--gpu-size", "xlarge", "--duration-strategy", "dynamic",
+            "--python-version", "3.10", "--space-title", "My Images", "--emoji", "🖼️",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -60,7 +61,7 @@ def test_new_with_flags_renders_offline(tmp_path, facts):
 def test_cuda_package_picks_the_newest_torch_with_a_wheel(tmp_path):
     dest = tmp_path / "fa"
     result = runner.invoke(
-        app, ["new", str(dest), "--defaults", "--no-lock", "--cuda-package", "flash-attn"]
+        app, ["new", str(dest), "--defaults", "--no-lock", "--cuda-packages", "flash-attn"]
     )
     assert result.exit_code == 0, result.output
     assert "torch 2.8.0" in result.output
@@ -73,3 +74,27 @@ def test_no_arguments_shows_help():
     result = runner.invoke(app, [])
     assert "new" in result.output
     assert "Usage" in result.output
+
+
+# 0.1's flag names (cli.OLD_FLAGS): they still answer their question, with a note
+# naming the new flag, and --help shows only the new names.
+@pytest.mark.parametrize(("old", "new", "value", "key"), [
+    ("--name", "--space-name", "old-name", "space_name"),
+    ("--python", "--python-version", "3.12", "python_version"),
+    ("--size", "--gpu-size", "xlarge", "gpu_size"),
+    ("--duration", "--duration-strategy", "dynamic", "duration_strategy"),
+    ("--cuda-package", "--cuda-packages", "flash-attn", "cuda_packages"),
+])  # fmt: skip
+def test_an_old_flag_name_still_answers_its_question_and_is_hidden(tmp_path, old, new, value, key):
+    from zgscaffold.cli import OLD_FLAGS
+
+    assert OLD_FLAGS[old.removeprefix("--")] == new.removeprefix("--")
+    dest = tmp_path / "space"
+    result = runner.invoke(app, ["new", str(dest), "--defaults", "--no-lock", old, value])
+    assert result.exit_code == 0, result.output
+    assert f"note: {old} is now {new}" in result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers[key] == ([value] if key == "cuda_packages" else value)
+    shown = runner.invoke(app, ["new", "--help"], env={"COLUMNS": "200"}).output
+    assert new in shown
+    assert not any(f"{flag} " in shown for flag in (f"--{o}" for o in OLD_FLAGS))

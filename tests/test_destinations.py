@@ -72,7 +72,7 @@ def test_folder_names_up_to_the_limit_render(tmp_path):
     """246-255 bytes: the name fits, so must the scratch folder beside it."""
     for size in (246, 255):
         dest = tmp_path / ("s" * size)
-        result = runner.invoke(app, ["new", str(dest), *NEW, "--name", "long-folder"])
+        result = runner.invoke(app, ["new", str(dest), *NEW, "--space-name", "long-folder"])
         assert result.exit_code == 0, result.output
         assert (dest / "app.py").is_file()
     assert sorted(len(name) for name in os.listdir(tmp_path)) == [246, 255]
@@ -80,7 +80,7 @@ def test_folder_names_up_to_the_limit_render(tmp_path):
 
 def test_folder_name_over_the_limit(tmp_path):
     name = "é" * 128  # 256 bytes in UTF-8
-    result = runner.invoke(app, ["new", str(tmp_path / "p" / name), *NEW, "--name", "ok"])
+    result = runner.invoke(app, ["new", str(tmp_path / "p" / name), *NEW, "--space-name", "ok"])
     _refused(result, "256 bytes", "255-byte limit")
     assert _tree(tmp_path) == []
 
@@ -117,7 +117,16 @@ def test_missing_interpreter_names_uv_python_install(tmp_path):
     }
     dest = tmp_path / "work" / "space"
     result = subprocess.run(
-        [sys.executable, "-m", "zgscaffold", "new", str(dest), "--defaults", "--python", "3.12"],
+        [
+            sys.executable,
+            "-m",
+            "zgscaffold",
+            "new",
+            str(dest),
+            "--defaults",
+            "--python-version",
+            "3.12",
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -18,7 +18,7 @@ def new(tmp_path, name: str, *flags: str):
 
 
 def test_owner_gives_a_duplicate_badge_for_the_space_itself(tmp_path, facts):
-    dest = new(tmp_path, "my-chat", "--owner", "acme-labs")
+    dest = new(tmp_path, "my-chat", "--hub-owner", "acme-labs")
     readme = (dest / "README.md").read_text()
     link = facts.data["hub"]["duplicate"].format(space="acme-labs/my-chat")
     assert f"]({link})" in readme
@@ -37,7 +37,7 @@ def test_without_owner_there_is_no_badge_and_no_placeholder(tmp_path):
 )
 def test_bad_owner_is_refused_with_one_line(tmp_path, owner):
     result = runner.invoke(
-        app, ["new", str(tmp_path / "s"), "--defaults", "--no-lock", "--owner", owner]
+        app, ["new", str(tmp_path / "s"), "--defaults", "--no-lock", "--hub-owner", owner]
     )
     assert result.exit_code == 2, result.output
     assert "hub_owner" in result.output
@@ -53,7 +53,7 @@ def test_default_answers_add_no_workflow(tmp_path):
 
 @pytest.mark.parametrize("owner", ["", "acme"])
 def test_github_actions_adds_a_check_and_sync_workflow(tmp_path, owner):
-    dest = new(tmp_path, "synced", "--github-actions", *(["--owner", owner] if owner else []))
+    dest = new(tmp_path, "synced", "--github-actions", *(["--hub-owner", owner] if owner else []))
     workflow = yaml.safe_load((dest / ".github" / "workflows" / "zerogpu.yml").read_text())
     on = workflow[True]  # YAML 1.1 reads the bare key `on` as a boolean
     assert on["push"]["branches"] == ["main"]

@@ -62,11 +62,11 @@ def test_prompts_refuse_what_the_flags_refuse(tmp_path, facts):
     wrong = next(t for t in reversed(torches) if t != pair[1])
     steps_down = torches.index(wrong) - torches.index(pair[1])  # from the default torch
     flags = [
-        "--name", "asked", "--title", "Asked", "--task", "text-generation",
-        "--model", facts.tasks["text-generation"]["model"], "--description", "A demo",
+        "--space-name", "asked", "--space-title", "Asked", "--task", "text-generation",
+        "--model-id", facts.tasks["text-generation"]["model"], "--short-description", "A demo",
         "--emoji", "🤖", "--color-from", "indigo", "--color-to", "purple",
-        "--license", "apache-2.0", "--size", "large", "--duration", "fixed",
-        "--duration-seconds", "30", "--owner", "acme", "--no-github-actions",
+        "--license", "apache-2.0", "--gpu-size", "large", "--duration-strategy", "fixed",
+        "--duration-seconds", "30", "--hub-owner", "acme", "--no-github-actions",
     ]  # fmt: skip
     child = pexpect.spawn(
         ZGSCAFFOLD,

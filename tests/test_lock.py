@@ -53,7 +53,15 @@ def test_the_newest_torch_releases_lock_with_their_torchvision(tmp_path, facts, 
     dest = tmp_path / f"torch-{torch.replace('.', '-')}"
     result = CliRunner().invoke(
         app,
-        ["new", str(dest), "--defaults", "--task", "image-classification", "--torch", torch],
+        [
+            "new",
+            str(dest),
+            "--defaults",
+            "--task",
+            "image-classification",
+            "--torch-version",
+            torch,
+        ],
     )
     assert result.exit_code == 0, result.output
     pins = {

@@ -11,47 +11,56 @@ from zgscaffold.cli import app
 runner = CliRunner()
 
 BAD_ANSWERS = [
-    (["--name", ""], "space_name is empty"),
-    (["--name", "owner/space"], "path separator"),
-    (["--name", "a\\b"], "path separator"),
-    (["--name", "my..space"], "'..'"),
-    (["--name", "my--space"], "'--'"),
-    (["--name", "-space"], "characters the Hub refuses"),
-    (["--name", "space-"], "ends with"),
-    (["--name", "space.git"], "ends with"),
-    (["--name", "spä ce"], "characters the Hub refuses"),
-    (["--name", "x" * 97], "longer than 96"),
-    (["--title", "   "], "space_title is empty"),
-    (["--title", "two\nlines"], "line break"),
-    (["--title", "next\x85line"], "space_title contains U+0085, a line break"),
-    (["--title", "c1\x9bcontrol"], "space_title contains U+009B, a control character"),
+    (["--space-name", ""], "space_name is empty"),
+    (["--space-name", "owner/space"], "path separator"),
+    (["--space-name", "a\\b"], "path separator"),
+    (["--space-name", "my..space"], "'..'"),
+    (["--space-name", "my--space"], "'--'"),
+    (["--space-name", "-space"], "characters the Hub refuses"),
+    (["--space-name", "space-"], "ends with"),
+    (["--space-name", "space.git"], "ends with"),
+    (["--space-name", "spä ce"], "characters the Hub refuses"),
+    (["--space-name", "x" * 97], "longer than 96"),
+    (["--space-title", "   "], "space_title is empty"),
+    (["--space-title", "two\nlines"], "line break"),
+    (["--space-title", "next\x85line"], "space_title contains U+0085, a line break"),
+    (["--space-title", "c1\x9bcontrol"], "space_title contains U+009B, a control character"),
     (
-        ["--description", "non\ufffechar"],
+        ["--short-description", "non\ufffechar"],
         "short_description contains U+FFFE, a Unicode noncharacter",
     ),
     (
-        ["--description", "lone\udcffsurrogate"],
+        ["--short-description", "lone\udcffsurrogate"],
         "short_description contains U+DCFF, a lone surrogate",
     ),
     (["--emoji", "\u2028"], "emoji contains U+2028, a line break"),
-    (["--model", "org/model\n"], "model_id contains U+000A, a line break"),
-    (["--owner", "me\x00"], "hub_owner contains U+0000, a control character"),
-    (["--description", "d" * 61], "the Hub allows 60"),
+    (["--model-id", "org/model\n"], "model_id contains U+000A, a line break"),
+    (["--hub-owner", "me\x00"], "hub_owner contains U+0000, a control character"),
+    (["--short-description", "d" * 61], "the Hub allows 60"),
     (["--emoji", "two words"], "is not one emoji"),
     (["--color-from", "orange"], "Invalid choice for 'color_from'"),
     (["--license", "wtfpl"], "Invalid choice for 'license'"),
     (["--task", "text-to-nothing"], "Invalid choice for 'task'"),
-    (["--model", "not a model id"], "is not a Hub model id"),
-    (["--python", "3.11"], "Invalid choice for 'python_version'"),
-    (["--task", "text-to-speech", "--python", "3.10"], "need Python 3.11 or newer): choose 3.12"),
-    (["--torch", "2.7.1"], "Invalid choice for 'torch_version'"),
+    (["--model-id", "not a model id"], "is not a Hub model id"),
+    (["--python-version", "3.11"], "Invalid choice for 'python_version'"),
+    (
+        ["--task", "text-to-speech", "--python-version", "3.10"],
+        "need Python 3.11 or newer): choose 3.12",
+    ),
+    (["--torch-version", "2.7.1"], "Invalid choice for 'torch_version'"),
     (["--duration-seconds", "0"], "at least 1"),
     (["--duration-seconds", "121"], "exceeds the 120 s per-call cap"),
-    (["--size", "xlarge", "--duration-seconds", "61"], "use at most 60"),
-    (["--python", "3.12", "--cuda-package", "xformers"], "no recorded wheels for Python 3.12"),
-    (["--cuda-package", "pytorch3d"], "pytorch3d: Python 3.10 + torch 2.12.1"),
-    (["--cuda-package", "flash-attn", "--torch", "2.11.0"], "recorded: flash-attn: Python 3.10"),
-    (["--cuda-package", "not-a-package"], "Invalid choice for 'cuda_packages'"),
+    (["--gpu-size", "xlarge", "--duration-seconds", "61"], "use at most 60"),
+    (
+        ["--python-version", "3.12", "--cuda-packages", "xformers"],
+        "no recorded wheels for Python 3.12",
+    ),
+    (["--cuda-packages", "pytorch3d"], "pytorch3d: Python 3.10 + torch 2.12.1"),
+    (
+        ["--cuda-packages", "flash-attn", "--torch-version", "2.11.0"],
+        "recorded: flash-attn: Python 3.10",
+    ),
+    (["--cuda-packages", "not-a-package"], "Invalid choice for 'cuda_packages'"),
 ]
 
 
@@ -101,9 +110,15 @@ def test_lock_failure_leaves_nothing_behind(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--size", "huge"], "Invalid value for '--size': 'huge' is not one of 'large', 'xlarge'"),
+        (
+            ["--gpu-size", "huge"],
+            "Invalid value for '--gpu-size': 'huge' is not one of 'large', 'xlarge'",
+        ),
         (["--duration-seconds", "abc"], "Invalid value for '--duration-seconds'"),
-        (["--duration", "[/]"], "Invalid value for '--duration': '[/]' is not one of"),
+        (
+            ["--duration-strategy", "[/]"],
+            "Invalid value for '--duration-strategy': '[/]' is not one of",
+        ),
         (["--bogus"], "No such option: --bogus"),
     ],
 )
@@ -124,8 +139,17 @@ def test_bad_flag_types_print_one_line(tmp_path, flags, message):
 @pytest.mark.parametrize(
     "args",
     [
-        ["new", "{dest}", "--defaults", "--no-lock", "--name", "a[/]b"],
-        ["new", "{dest}", "--defaults", "--no-lock", "--name", "s", "--title", "[/] [bold]x"],
+        ["new", "{dest}", "--defaults", "--no-lock", "--space-name", "a[/]b"],
+        [
+            "new",
+            "{dest}",
+            "--defaults",
+            "--no-lock",
+            "--space-name",
+            "s",
+            "--space-title",
+            "[/] [bold]x",
+        ],
         ["check", "{tmp}/no[/]pe\x1b]0;title\x07"],
         ["check", "{tmp}", "--select", "[/]"],
     ],
@@ -147,6 +171,6 @@ def test_user_text_is_printed_as_text(tmp_path, args):
 
 def test_a_folder_name_with_markup_is_created_and_printed(tmp_path):
     dest = tmp_path / "my[/]space[red]"
-    result = runner.invoke(app, ["new", str(dest), "--defaults", "--no-lock", "--name", "s"])
+    result = runner.invoke(app, ["new", str(dest), "--defaults", "--no-lock", "--space-name", "s"])
     assert result.exit_code == 0, result.output
     assert f"cd {dest}" in result.output

@@ -93,7 +93,33 @@ def _answers(**flags: object) -> dict[str, object]:
     return data
 
 
-@app.command()
+# `new`'s flags are named after the copier questions they answer
+# (docs/questions.md). The names of 0.1 still work until the next release,
+# hidden from --help (CHANGELOG.md): click maps them to the new names.
+OLD_FLAGS = {
+    "name": "space-name",
+    "owner": "hub-owner",
+    "title": "space-title",
+    "description": "short-description",
+    "model": "model-id",
+    "adapter": "adapter-id",
+    "size": "gpu-size",
+    "duration": "duration-strategy",
+    "python": "python-version",
+    "cuda-package": "cuda-packages",
+    "torch": "torch-version",
+}
+
+
+def _renamed_flag(name: str) -> str:
+    new_name = OLD_FLAGS.get(name)
+    if new_name is None:
+        return name
+    err.print(f"note: --{name} is now --{new_name}; the old name goes in the next release")
+    return new_name
+
+
+@app.command(context_settings={"token_normalize_func": _renamed_flag})
 def new(
     path: Annotated[Path, typer.Argument(help="Folder to create; its name is the Space name.")],
     defaults: Annotated[
@@ -102,32 +128,38 @@ def new(
     no_lock: Annotated[
         bool, typer.Option("--no-lock", help="Render offline; lock and export later.")
     ] = False,
-    name: Annotated[str | None, typer.Option(help="Space name on the Hub.")] = None,
-    owner: Annotated[
+    space_name: Annotated[str | None, typer.Option(help="Space name on the Hub.")] = None,
+    hub_owner: Annotated[
         str | None, typer.Option(help="Hub user or org of the Space (README duplicate badge).")
     ] = None,
-    title: Annotated[str | None, typer.Option(help="Title of the card and the app.")] = None,
-    description: Annotated[str | None, typer.Option(help="One-line short_description.")] = None,
+    space_title: Annotated[str | None, typer.Option(help="Title of the card and the app.")] = None,
+    short_description: Annotated[
+        str | None, typer.Option(help="One-line description of the Space card.")
+    ] = None,
     emoji: Annotated[str | None, typer.Option(help="Emoji of the Space card.")] = None,
     color_from: Annotated[str | None, typer.Option(help="Card gradient start color.")] = None,
     color_to: Annotated[str | None, typer.Option(help="Card gradient end color.")] = None,
     license: Annotated[str | None, typer.Option(help="License id of the Space.")] = None,
     task: Annotated[str | None, typer.Option(help="Task type (see `zgscaffold tasks`).")] = None,
-    model: Annotated[str | None, typer.Option(help="Hub model id the app loads.")] = None,
-    adapter: Annotated[str | None, typer.Option(help="LoRA adapter id (task chat-lora).")] = None,
-    size: Annotated[Size | None, typer.Option(help="GPU size; xlarge costs 2x quota.")] = None,
-    duration: Annotated[
+    model_id: Annotated[str | None, typer.Option(help="Hub model id the app loads.")] = None,
+    adapter_id: Annotated[
+        str | None, typer.Option(help="LoRA adapter id (task chat-lora).")
+    ] = None,
+    gpu_size: Annotated[Size | None, typer.Option(help="GPU size; xlarge costs 2x quota.")] = None,
+    duration_strategy: Annotated[
         Strategy | None, typer.Option(help="Duration strategy: fixed or dynamic.")
     ] = None,
     duration_seconds: Annotated[
         int | None, typer.Option(help="Seconds per call (fixed strategy).")
     ] = None,
-    python: Annotated[str | None, typer.Option(help="Python version of the Space.")] = None,
-    cuda_package: Annotated[
+    python_version: Annotated[str | None, typer.Option(help="Python version of the Space.")] = None,
+    cuda_packages: Annotated[
         list[str] | None,
-        typer.Option("--cuda-package", help="Prebuilt CUDA package (repeat for several)."),
+        typer.Option("--cuda-packages", help="Prebuilt CUDA package (repeat for several)."),
     ] = None,
-    torch: Annotated[str | None, typer.Option(help="torch release (supported set).")] = None,
+    torch_version: Annotated[
+        str | None, typer.Option(help="torch release (supported set).")
+    ] = None,
     template: Annotated[
         str | None, typer.Option(help="Template source (path or git URL); default: bundled.")
     ] = None,
@@ -144,23 +176,23 @@ def new(
     from zgscaffold import lock
 
     data = _answers(
-        space_name=name,
-        hub_owner=owner,
-        space_title=title,
-        short_description=description,
+        space_name=space_name,
+        hub_owner=hub_owner,
+        space_title=space_title,
+        short_description=short_description,
         emoji=emoji,
         color_from=color_from,
         color_to=color_to,
         license=license,
         task=task,
-        model_id=model,
-        adapter_id=adapter,
-        gpu_size=size,
-        duration_strategy=duration,
+        model_id=model_id,
+        adapter_id=adapter_id,
+        gpu_size=gpu_size,
+        duration_strategy=duration_strategy,
         duration_seconds=duration_seconds,
-        python_version=python,
-        cuda_packages=cuda_package,
-        torch_version=torch,
+        python_version=python_version,
+        cuda_packages=cuda_packages,
+        torch_version=torch_version,
         github_actions=github_actions,
     )
     from zgscaffold.render import new_space  # imports copier, which is slow to load

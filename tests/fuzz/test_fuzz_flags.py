@@ -19,15 +19,23 @@ from zgscaffold.facts import load_facts
 FACTS = load_facts()
 CHOICES = {
     "--task": list(FACTS.tasks),
-    "--size": list(FACTS.data["hardware"]["sizes"]),
-    "--duration": ["fixed", "dynamic"],
-    "--python": FACTS.supported_python,
-    "--torch": FACTS.supported_torch,
-    "--cuda-package": list(FACTS.cuda_packages),
+    "--gpu-size": list(FACTS.data["hardware"]["sizes"]),
+    "--duration-strategy": ["fixed", "dynamic"],
+    "--python-version": FACTS.supported_python,
+    "--torch-version": FACTS.supported_torch,
+    "--cuda-packages": list(FACTS.cuda_packages),
     "--color-from": FACTS.data["frontmatter"]["colors"],
     "--license": FACTS.data["frontmatter"]["licenses"],
 }
-TEXT_FLAGS = ["--name", "--title", "--description", "--emoji", "--owner", "--model", "--adapter"]
+TEXT_FLAGS = [
+    "--space-name",
+    "--space-title",
+    "--short-description",
+    "--emoji",
+    "--hub-owner",
+    "--model-id",
+    "--adapter-id",
+]
 value = st.one_of(
     any_text, st.sampled_from(COERCED), st.sampled_from(["[/]", "[bold]x[/]", "\x1b[31m"])
 )

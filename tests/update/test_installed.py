@@ -66,7 +66,7 @@ def new_from_wheel(site: Path, where: Path, **env: str) -> Path:
         "--defaults",
         "--no-lock",
         # The synthetic releases (update_repos.py) start from torch 2.11.0 as the newest.
-        "--torch",
+        "--torch-version",
         "2.11.0",
         **env,
     )
