@@ -3,9 +3,11 @@
 For every task in facts/zerogpu.yml with a module in tests/e2e/tasks/, this
 builds a model of the default model's shape from its config (random weights:
 no Hub access), imports the rendered app.py unmodified with MODEL_ID pointed
-at it, and calls the @spaces.GPU handler on CUDA over repeated calls. It also
-runs the Space's own pickle-boundary test (tests/test_pickle_boundary.py) with
-real CUDA tensors in play, and checks that a CUDA tensor is refused there.
+at it, and calls the @spaces.GPU handler on CUDA over repeated calls, each in
+a fresh ThreadPoolExecutor thread, the way the `spaces` worker runs every task
+(zero/wrappers.py, thread_wrapper; a streaming handler is iterated there too).
+It also runs the Space's own pickle-boundary test (tests/test_pickle_boundary.py)
+with real CUDA tensors in play, and checks that a CUDA tensor is refused there.
 
     python benchmarks/gpu_durations.py --apps DIR --out DIR [--repeats 5]
     python benchmarks/gpu_durations.py --table benchmarks/results/gpu_durations.json
@@ -22,27 +24,50 @@ import json
 import math
 import os
 import pickle
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "src"))
 
 from tasks import model_env  # noqa: E402
 
-# Seconds on a ZeroGPU `large` slice (half an RTX Pro 6000 Blackwell) per
-# second measured on the benchmark GPU (an H200 or H100). See benchmarks/README.md.
-ZEROGPU_LARGE_FACTOR = 2.0
+from zgscaffold.facts import Facts, load_facts  # noqa: E402
+
+PACKAGES = ("torch", "transformers", "diffusers", "peft", "gradio", "spaces")
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def in_worker_thread(call):
+    """Run `call` in a fresh ThreadPoolExecutor thread, as ZeroGPU's worker runs each
+    task: per-thread state (cuDNN plans, CUDA streams, AoTI's loaded package) starts
+    empty on every call, as it does there."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(call).result()
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
 
 
 def time_task(task: str, app_dir: Path, repeats: int) -> dict:
@@ -67,11 +92,11 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
                 torch.cuda.synchronize()
             return result
 
-        call()  # warm-up: kernels, allocator, cuDNN autotune
+        in_worker_thread(call)  # warm-up: kernels, allocator, cuDNN autotune
         seconds = []
         for _ in range(repeats):
             started = time.perf_counter()
-            call()
+            in_worker_thread(call)
             seconds.append(time.perf_counter() - started)
         rows.append(
             {
@@ -89,6 +114,8 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
         "load_seconds": load_seconds,
         "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
         "dtype": str(app.dtype),
+        "where": "a fresh ThreadPoolExecutor thread per call (the spaces worker's way)",
+        "versions": versions(),
         "rows": rows,
     }
 
@@ -116,7 +143,6 @@ def cuda_tensor_is_refused(app_dir: Path) -> bool:
 
     sys.path.insert(0, str(app_dir / "tests"))
     boundary = importlib.import_module("test_pickle_boundary")
-    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     payload = [pickle.dumps(torch.ones(4, device="cuda"))]
@@ -136,46 +162,58 @@ def torch_cuda() -> bool:
     return torch.cuda.is_available()
 
 
-def declared_dynamic(facts: dict, task: str, inputs: dict, module) -> int:
-    """What the rendered estimate_duration declares (large slice) with the facts' coefficients."""
-    rules = facts["duration"]
-    raw = module.estimate(facts["tasks"][task]["duration"]["dynamic"], inputs)
-    return int(
-        min(
-            rules["cap_seconds"],
-            max(rules["floor_seconds"], math.ceil(raw * rules["safety_margin"])),
-        )
-    )
+def scale_to_large(facts: Facts, seconds: float) -> float:
+    """Wall seconds on a ZeroGPU `large` slice for `seconds` measured on the benchmark GPU."""
+    return seconds * facts.model.benchmark.to_large
+
+
+def declared_dynamic(facts: Facts, task: str, inputs: dict, module, size: str = "large") -> int:
+    """What the rendered estimate_duration declares on `size`: the wall-time estimate x
+    the safety margin, in declared seconds (/ wall_factor), clamped to the floor and to
+    what the cap allows after the request factor (the template's clamp_seconds)."""
+    rules = facts.model.duration
+    wall = module.estimate(facts.tasks[task]["duration"]["dynamic"], inputs)
+    declared = math.ceil(wall * rules.safety_margin / facts.wall_factor(size))
+    return min(facts.max_declared(size), max(rules.floor_seconds, declared))
 
 
 def table(results: list[dict]) -> str:
     """The Markdown results table, with declared durations from the facts file."""
-    import yaml
-
-    facts = yaml.safe_load((ROOT / "facts" / "zerogpu.yml").read_text())
+    facts = load_facts(ROOT / "facts" / "zerogpu.yml")
+    rules, wall_factor = facts.model.duration, facts.wall_factor("large")
+    stacks = sorted(
+        {", ".join(f"{k} {v}" for k, v in r.get("versions", {}).items()) for r in results}
+    )
     lines = [
-        f"Scale factor to a ZeroGPU `large` slice: x{ZEROGPU_LARGE_FACTOR} "
-        "(benchmarks/README.md). Declared seconds come from facts/zerogpu.yml; ratio = "
-        "declared / (p95 x factor), aimed at 1.1-2 (floor "
-        f"{facts['duration']['floor_seconds']} s and cap {facts['duration']['cap_seconds']} s "
-        "bound it).",
+        f"GPU: {', '.join(sorted({r['device'] for r in results}))}. Versions: "
+        + ("; ".join(stacks) or "not recorded")
+        + f". Each call ran {results[0].get('where', 'on the main thread')}.",
         "",
-        "| task | GPU | model (params, dtype) | inputs | p50 s | p95 s | p95 x factor s "
+        f"How a measured second becomes a declared one: p95 x {facts.model.benchmark.to_large} "
+        f"(the {facts.model.benchmark.gpu} to a ZeroGPU `large` slice, benchmarks/README.md) "
+        f"is the wall time the call needs; each declared second on `large` gives {wall_factor} s "
+        f"of wall time (spaces' duration_factor). ratio = declared x {wall_factor} / "
+        f"(p95 x {facts.model.benchmark.to_large}), aimed at 1.1-2; the floor "
+        f"({rules.floor_seconds} s) and the cap ({facts.max_declared('large')} s declared on "
+        "`large`) bound it.",
+        "",
+        "| task | model (params, dtype) | inputs | p50 s | p95 s | needed on large s "
         "| fixed s (ratio) | dynamic s (ratio) |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         task = result["task"]
         module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
-        fixed = facts["tasks"][task]["duration"]["fixed"]
+        fixed = facts.tasks[task]["duration"]["fixed"]
         for row in result["rows"]:
-            scaled = row["p95"] * ZEROGPU_LARGE_FACTOR
+            needed = scale_to_large(facts, row["p95"])
             dynamic = declared_dynamic(facts, task, row["inputs"], module)
             lines.append(
-                f"| {task} | {result['device']} | {result['parameters'] / 1e6:.0f}M, "
+                f"| {task} | {result['parameters'] / 1e6:.0f}M, "
                 f"{result['dtype'].replace('torch.', '')} | {row['label']} | {row['p50']:.3f} "
-                f"| {row['p95']:.3f} | {scaled:.2f} | {fixed} ({fixed / scaled:.1f}x) "
-                f"| {dynamic} ({dynamic / scaled:.1f}x) |"
+                f"| {row['p95']:.3f} | {needed:.2f} "
+                f"| {fixed} ({fixed * wall_factor / needed:.1f}x) "
+                f"| {dynamic} ({dynamic * wall_factor / needed:.1f}x) |"
             )
     boundary = ", ".join(
         f"{r['task']}: {'passed' if r.get('boundary_passed') else 'FAILED'}"
@@ -186,6 +224,29 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def build(task: str, scale: str) -> tuple[str, Path, float]:
+    """Build the task's model (CPU work: random weights, saved); run in a pool."""
+    module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
+    model_dir = Path(tempfile.mkdtemp(prefix=f"bench-{task}-"))
+    started = time.perf_counter()
+    module.build_model(model_dir, scale)
+    return task, model_dir, time.perf_counter() - started
+
+
+def boundary_test(task: str, app_dir: Path, env: dict[str, str]) -> tuple[str, bool, list[str]]:
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["tests/test_pickle_boundary.py"],
+        cwd=app_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        print(f"{task}: pickle-boundary test failed\n{run.stdout[-3000:]}{run.stderr[-2000:]}")
+    return task, run.returncode == 0, run.stdout.strip().splitlines()[-1:] or ["no output"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", type=Path)
@@ -194,6 +255,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--task", action="append", help="only these tasks")
     parser.add_argument("--scale", default="bench", help="model size: bench, or tiny (a dry run)")
+    parser.add_argument(
+        "--jobs", type=int, default=4, help="models built and boundaries tested at once"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -211,28 +275,21 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     tasks = args.task or sorted(p.name for p in args.apps.iterdir() if (p / "app.py").exists())
-    results = []
+    # Models are built (CPU) in parallel up front; the GPU timings run one task at a time.
+    with ProcessPoolExecutor(args.jobs) as pool:
+        built = {
+            task: (model_dir, seconds)
+            for task, model_dir, seconds in pool.map(build, tasks, [args.scale] * len(tasks))
+        }
+    results: list[dict[str, Any]] = []
+    envs: dict[str, dict[str, str]] = {}
     for task in tasks:
-        module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
-        model_dir = Path(tempfile.mkdtemp(prefix=f"bench-{task}-"))
-        started = time.perf_counter()
-        module.build_model(model_dir, args.scale)
-        print(f"{task}: built model in {time.perf_counter() - started:.0f} s", flush=True)
-        env = {**os.environ, **model_env(task, model_dir), "PYTHONUNBUFFERED": "1"}
+        model_dir, build_seconds = built[task]
+        envs[task] = {**os.environ, **model_env(task, model_dir), "PYTHONUNBUFFERED": "1"}
         child = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--apps",
-                str(args.apps),
-                "--out",
-                str(args.out),
-                "--repeats",
-                str(args.repeats),
-                "--child",
-                task,
-            ],
-            env=env,
+            [sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out)]
+            + ["--repeats", str(args.repeats), "--child", task],
+            env=envs[task],
             capture_output=True,
             text=True,
         )
@@ -241,30 +298,21 @@ def main() -> None:
             print(f"{task}: timing failed\n{child.stderr[-3000:]}", flush=True)
             continue
         result = json.loads(lines[-1][7:])
-        boundary = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "tests/test_pickle_boundary.py",
-            ],
-            cwd=args.apps / task,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        result["boundary_test"] = boundary.stdout.strip().splitlines()[-1:] or ["no output"]
-        result["boundary_passed"] = boundary.returncode == 0
-        if boundary.returncode:
-            print(boundary.stdout[-3000:], boundary.stderr[-2000:])
+        result["build_seconds"] = build_seconds
         results.append(result)
         print(json.dumps({k: v for k, v in result.items() if k != "rows"}), flush=True)
         for row in result["rows"]:
             print(f"  {row['label']}: p50 {row['p50']:.3f} s, p95 {row['p95']:.3f} s", flush=True)
         (args.out / "gpu_durations.json").write_text(json.dumps(results, indent=2))
+    # The Spaces' own pickle-boundary tests, after the timings (they would disturb them).
+    with ThreadPoolExecutor(args.jobs) as pool:
+        outcomes = pool.map(
+            lambda r: boundary_test(r["task"], args.apps / r["task"], envs[r["task"]]), results
+        )
+        for result, (_, passed, summary) in zip(results, outcomes, strict=True):
+            result["boundary_passed"], result["boundary_test"] = passed, summary
+    (args.out / "gpu_durations.json").write_text(json.dumps(results, indent=2))
+    (args.out / "gpu_durations.md").write_text(table(results))
     print(table(results), end="")
 
 

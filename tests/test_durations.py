@@ -50,17 +50,13 @@ def test_every_measurement_crossed_the_pickle_boundary():
 
 
 def declared_dynamic(facts, task: str, inputs: dict, module, size: str = "large") -> int:
-    """What the rendered estimate_duration declares: the wall-time estimate x the
-    safety margin, in declared seconds of `size`, clamped to the floor and the cap."""
-    rules = facts.data["duration"]
-    wall = module.estimate(facts.tasks[task]["duration"]["dynamic"], inputs)
-    declared = math.ceil(wall * rules["safety_margin"] / facts.wall_factor(size))
-    return min(facts.max_declared(size), max(rules["floor_seconds"], declared))
+    """The benchmark's reading of the rendered estimate_duration (one copy, its table's)."""
+    return benchmark_module().declared_dynamic(facts, task, inputs, module, size)
 
 
-def scaled_p95(row: dict) -> float:
-    """Wall seconds on a `large` slice: the H200's p95 x the benchmark's H200->large factor."""
-    return row["p95"] * benchmark_module().ZEROGPU_LARGE_FACTOR
+def scaled_p95(row: dict, facts) -> float:
+    """Wall seconds on a `large` slice: the H200's p95 x the facts' benchmark factor."""
+    return benchmark_module().scale_to_large(facts, row["p95"])
 
 
 @pytest.mark.parametrize(("task", "row"), list(rows()))
@@ -69,7 +65,7 @@ def test_dynamic_duration_covers_the_measured_time(task, row, facts):
     module = bench.importlib.import_module(f"tasks.{task.replace('-', '_')}")
     declared = declared_dynamic(facts, task, row["inputs"], module)
     wall = declared * facts.wall_factor("large")  # what the call is given on `large`
-    scaled = scaled_p95(row)
+    scaled = scaled_p95(row, facts)
     assert wall >= 1.1 * scaled, (
         f"{task} {row['label']}: declares {declared} s ({wall:.1f} s of wall time) "
         f"for {scaled:.1f} s measured (scaled)"
@@ -117,7 +113,7 @@ def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts):
     rows_covered = covered_rows(task, facts)
     assert rows_covered, f"{task}: the fixed duration covers no measured input"
     for row in rows_covered:
-        scaled = scaled_p95(row)
+        scaled = scaled_p95(row, facts)
         assert wall >= 1.1 * scaled, (
             f"{task} {row['label']}: fixed {fixed} s gives {wall:.1f} s for {scaled:.1f} s"
         )
@@ -128,7 +124,7 @@ def test_fixed_duration_follows_the_stated_rule(task, facts):
     """docs/durations.md: max(floor, ceil(p95 x 2 x margin / wall factor)) of the largest
     measured input the fixed strategy's UI allows; chat keeps its 60 s and sizes its slider."""
     rows_covered = covered_rows(task, facts)
-    largest = max(scaled_p95(row) for row in rows_covered)
+    largest = max(scaled_p95(row, facts) for row in rows_covered)
     margin = facts.data["duration"]["safety_margin"]
     rule = max(
         facts.data["duration"]["floor_seconds"],

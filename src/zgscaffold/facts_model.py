@@ -53,6 +53,12 @@ class Duration:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    gpu: str
+    to_large: float  # wall seconds on `large` per second measured on `gpu`
+
+
+@dataclass(frozen=True)
 class Python:
     supported: list[str]
     patch: dict[str, str]
@@ -127,6 +133,7 @@ class Task:
     sampling: dict[str, Sampling] | None = None  # model id -> its settings
     sidecars: list[str] | None = None
     python_min: str | None = None
+    aoti: bool = False  # offers the aoti_compile answer (a diffusers denoiser)
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,7 @@ class FactsModel:
     read_on: str
     hardware: Hardware
     duration: Duration
+    benchmark: Benchmark
     python: Python
     torch: Torch
     gradio: Gradio

@@ -1,6 +1,11 @@
 """The /chat endpoint of the gr.ChatInterface apps (text-generation, chat-lora)."""
 
 import itertools
+from pathlib import Path
+
+import yaml
+
+FACTS = Path(__file__).resolve().parents[3] / "facts" / "zerogpu.yml"
 
 # Words every tiny chat vocabulary knows (see _tokens.WORDS).
 PROMPT_WORDS = ["tiny", "robot", "clock", "fox", "snow", "dawn", "gpu", "chat"]
@@ -38,3 +43,17 @@ def send_message(page) -> None:
         ".some(e => e.innerText.trim().length > 0)",
         timeout=60_000,
     )
+
+
+def bench_calls(task: str) -> list[tuple[str, tuple, dict]]:
+    """(label, handler arguments, inputs that drive the dynamic estimate): 64 and 256 new
+    tokens, and the most the app's slider allows (the facts' limit)."""
+    limit = yaml.safe_load(FACTS.read_text())["tasks"][task]["limits"]["max_new_tokens"]
+    return [
+        (
+            f"{tokens} new tokens",
+            ("Explain what a GPU does", [], tokens, 0.7),
+            {"max_new_tokens": tokens},
+        )
+        for tokens in (64, 256, limit)
+    ]

@@ -4,6 +4,7 @@
 import string
 from pathlib import Path
 
+from . import _chat
 from ._chat import check_streamed_reply, greedy_reply, send_message
 from ._tokens import WORDS, byte_level_vocab
 
@@ -39,7 +40,6 @@ SIZES = {
         lora=dict(r=16, lora_alpha=32, lora_dropout=0.05),
     ),
 }
-MAX_NEW_TOKENS = 1024  # the app's limit
 
 
 def adapter_dir(model_dir: Path) -> Path:
@@ -129,11 +129,7 @@ def browse(page) -> None:
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
-    calls = []
-    for tokens in (64, 256, MAX_NEW_TOKENS):
-        arguments = ("Explain what a GPU does", [], tokens, 0.7)
-        calls.append((f"{tokens} new tokens", arguments, {"max_new_tokens": tokens}))
-    return calls
+    return _chat.bench_calls("chat-lora")
 
 
 def estimate(coefficients: dict, inputs: dict) -> float:

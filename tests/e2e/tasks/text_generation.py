@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from . import _chat
 from ._chat import check_streamed_reply, greedy_reply, send_message
 from ._tokens import byte_level_vocab
 
@@ -79,17 +80,7 @@ def browse(page) -> None:
 
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
-    """(label, handler arguments, inputs that drive the dynamic estimate)."""
-    calls = []
-    for tokens in (64, 256, 512):
-        calls.append(
-            (
-                f"{tokens} new tokens",
-                ("Explain what a GPU does", [], tokens, 0.7),
-                {"max_new_tokens": tokens},
-            )
-        )
-    return calls
+    return _chat.bench_calls("text-generation")
 
 
 def estimate(coefficients: dict, inputs: dict) -> float:

@@ -1,0 +1,266 @@
+"""Eager against ahead-of-time compiled (AoTI) denoisers, for the aoti_compile answer.
+
+Models of the real shapes with random weights (no Hub access), on a GPU:
+
+- `app`: the rendered text-to-image app itself, once rendered with
+  aoti_compile=false and once with true, each imported in its own process with
+  MODEL_ID pointing at an sd-turbo-shaped pipeline (tests/e2e/tasks/text_to_image.py);
+  the AoTI app compiles at import, through its own compile_denoiser(). Its
+  handler is timed at 1 and at 9 steps per size, every call in a fresh
+  ThreadPoolExecutor thread as the `spaces` worker runs it; the step time is
+  (t9 - t1) / 8.
+- `flux`: FLUX.1-schnell's transformer (diffusers' FluxTransformer2DModel
+  defaults are FLUX.1's shape, 11.9B parameters, bf16), 4 forwards at 1024x1024
+  (4096 image tokens, 512 text tokens) per call in a fresh thread, eager against
+  exported with the same dynamic shapes as the app and compiled with
+  spaces.aoti_compile; the compiled model also runs 512x512 (1024 tokens).
+
+    python benchmarks/aoti_speedup.py --out OUT --apps DIR   # DIR/eager, DIR/aoti
+    python benchmarks/aoti_speedup.py --table benchmarks/results/aoti_speedup.json
+
+DIR/eager and DIR/aoti come from `benchmarks/render_apps.py DIR/eager text-to-image`
+and the same with `--data aoti_compile=true`. Prints a Markdown table and writes
+aoti_speedup.{json,md} to --out.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from gpu_durations import in_worker_thread, versions  # noqa: E402
+
+APP_CALLS = [(side, steps) for side in (512, 1024) for steps in (1, 9)]
+
+
+def timed(call, repeats: int) -> list[float]:
+    in_worker_thread(call)  # warm-up
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        in_worker_thread(call)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def app_child(app_dir: Path, repeats: int) -> dict:
+    import torch
+
+    sys.path.insert(0, str(app_dir))
+    started = time.perf_counter()
+    app = importlib.import_module("app")
+    load_seconds = time.perf_counter() - started
+    compiled = type(app.denoiser.forward).__name__ if hasattr(app, "denoiser") else "eager"
+    rows = {}
+    for side, steps in APP_CALLS:
+
+        def call(side=side, steps=steps):
+            app.generate("A lighthouse at dawn", steps, side, side, 0.0, 1)
+            torch.cuda.synchronize()
+
+        rows[f"{side}x{side}, {steps} steps"] = timed(call, repeats)
+    return {"load_seconds": load_seconds, "forward": compiled, "rows": rows}
+
+
+def flux_child(repeats: int) -> dict:
+    import spaces  # noqa: F401  (before torch, as in the app)
+    import torch
+    from diffusers import FluxTransformer2DModel
+
+    torch.backends.cuda.enable_cudnn_sdp(False)  # as every app does
+    with torch.device("cuda"):
+        model = FluxTransformer2DModel().to(torch.bfloat16).eval()
+    parameters = sum(p.numel() for p in model.parameters())
+
+    def inputs(side: int) -> dict:
+        tokens = (side // 16) ** 2
+        return dict(
+            hidden_states=torch.randn(1, tokens, 64, device="cuda", dtype=torch.bfloat16),
+            encoder_hidden_states=torch.randn(1, 512, 4096, device="cuda", dtype=torch.bfloat16),
+            pooled_projections=torch.randn(1, 768, device="cuda", dtype=torch.bfloat16),
+            timestep=torch.tensor([1.0], device="cuda", dtype=torch.bfloat16),
+            img_ids=torch.zeros(tokens, 3, device="cuda", dtype=torch.bfloat16),
+            txt_ids=torch.zeros(512, 3, device="cuda", dtype=torch.bfloat16),
+            guidance=None,
+            return_dict=False,
+        )
+
+    def steps(side: int, n: int = 4):
+        kwargs = inputs(side)
+
+        def call():
+            with torch.inference_mode():
+                for _ in range(n):
+                    model(**kwargs)
+            torch.cuda.synchronize()
+
+        return call
+
+    result: dict = {"parameters": parameters, "rows": {}}
+    result["rows"]["eager, 1024x1024, 4 steps"] = timed(steps(1024), repeats)
+    result["rows"]["eager, 512x512, 4 steps"] = timed(steps(512), repeats)
+    try:
+        import spaces
+
+        started = time.perf_counter()
+        kwargs = inputs(1024)
+        shapes = {
+            name: {dim: torch.export.Dim.AUTO for dim in range(value.ndim)}
+            if isinstance(value, torch.Tensor)
+            else None
+            for name, value in kwargs.items()
+        }
+        exported = torch.export.export(model, args=(), kwargs=kwargs, dynamic_shapes=shapes)
+        compiled = spaces.aoti_compile(exported)
+        spaces.aoti_apply(compiled, model)
+        result["compile_seconds"] = time.perf_counter() - started
+        result["rows"]["aoti, 1024x1024, 4 steps"] = timed(steps(1024), repeats)
+        result["rows"]["aoti, 512x512, 4 steps"] = timed(steps(512), repeats)
+    except Exception as error:
+        result["error"] = f"{type(error).__name__}: {str(error)[:2000]}"
+    return result
+
+
+def run_child(args: list[str], env: dict, timeout: int) -> dict:
+    try:
+        child = subprocess.run(
+            [sys.executable, __file__, *args],
+            env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as error:
+        return {"error": f"timed out after {timeout} s", "stderr": str(error.stderr)[-3000:]}
+    lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
+    if child.returncode or not lines:
+        return {"error": f"exit {child.returncode}", "stderr": child.stderr[-3000:]}
+    return json.loads(lines[-1][7:])
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(results: dict) -> str:
+    lines = [
+        f"GPU: {results.get('device')}; versions: "
+        + ", ".join(f"{k} {v}" for k, v in results.get("versions", {}).items())
+        + ". Every call in a fresh ThreadPoolExecutor thread (the spaces worker's way); "
+        "median of the repeats after a warm-up.",
+        "",
+    ]
+    apps = results.get("app", {})
+    if apps:
+        lines += [
+            "sd-turbo-shaped text-to-image app (rendered; handler time):",
+            "",
+            "| input | eager s | AoTI s | speedup |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        eager, aoti = apps.get("eager", {}), apps.get("aoti", {})
+        for label in eager.get("rows", {}):
+            e, a = p50(eager["rows"][label]), p50(aoti.get("rows", {}).get(label, [float("nan")]))
+            lines.append(f"| {label} | {e:.3f} | {a:.3f} | {e / a:.2f}x |")
+        for side in sorted({s for s, _ in APP_CALLS}):
+            first, last = f"{side}x{side}, 1 steps", f"{side}x{side}, 9 steps"
+            if first in eager.get("rows", {}) and last in aoti.get("rows", {}):
+                step_e = (p50(eager["rows"][last]) - p50(eager["rows"][first])) / 8
+                step_a = (p50(aoti["rows"][last]) - p50(aoti["rows"][first])) / 8
+                lines.append(
+                    f"| one UNet step at {side}x{side} | {step_e:.4f} | {step_a:.4f} "
+                    f"| {step_e / step_a:.2f}x |"
+                )
+        lines += [
+            "",
+            f"App start-up: eager {eager.get('load_seconds', float('nan')):.0f} s, AoTI "
+            f"{aoti.get('load_seconds', float('nan')):.0f} s (compile included); the AoTI "
+            f"app's denoiser forward: {aoti.get('forward', aoti.get('error', '?'))}.",
+            "",
+        ]
+    flux = results.get("flux", {})
+    if flux:
+        lines += [
+            f"FLUX.1-schnell-shaped transformer ({flux.get('parameters', 0) / 1e9:.1f}B, bf16), "
+            "4 forwards per call:",
+            "",
+            "| run | s per call | s per step |",
+            "| --- | ---: | ---: |",
+        ]
+        for label, seconds in flux.get("rows", {}).items():
+            lines.append(f"| {label} | {p50(seconds):.3f} | {p50(seconds) / 4:.4f} |")
+        rows = flux.get("rows", {})
+        for side in ("1024x1024", "512x512"):
+            e, a = rows.get(f"eager, {side}, 4 steps"), rows.get(f"aoti, {side}, 4 steps")
+            if e and a:
+                lines.append(f"| speedup at {side} | {p50(e) / p50(a):.2f}x | |")
+        if "compile_seconds" in flux:
+            lines += ["", f"Export and compile: {flux['compile_seconds']:.0f} s."]
+        if "error" in flux:
+            lines += ["", f"AoTI failed: {flux['error']}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--apps", type=Path, help="holds eager/ and aoti/ text-to-image renders")
+    parser.add_argument("--table", type=Path)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--parts", default="app,flux")
+    parser.add_argument("--timeout", type=int, default=240, help="seconds per child")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(args.table.read_text())), end="")
+        return
+    if args.child == "flux":
+        print("RESULT " + json.dumps(flux_child(args.repeats)), flush=True)
+        return
+    if args.child:
+        print("RESULT " + json.dumps(app_child(Path(args.child), args.repeats)), flush=True)
+        return
+    if not args.out:
+        parser.error("--out is needed to run the benchmark")
+    import torch
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    results: dict = {"device": torch.cuda.get_device_name(), "versions": versions()}
+    parts = args.parts.split(",")
+    if "app" in parts:
+        from tasks import text_to_image
+
+        model_dir = Path(tempfile.mkdtemp(prefix="aoti-sd-turbo-"))
+        text_to_image.build_model(model_dir, "bench")
+        results["app"] = {}
+        for kind in ("eager", "aoti"):
+            results["app"][kind] = run_child(
+                ["--repeats", str(args.repeats), "--child", str(args.apps / kind)],
+                {"MODEL_ID": str(model_dir)},
+                args.timeout,
+            )
+            print(kind, json.dumps(results["app"][kind])[:3000], flush=True)
+            (args.out / "aoti_speedup.json").write_text(json.dumps(results, indent=2))
+    if "flux" in parts:
+        results["flux"] = run_child(
+            ["--repeats", str(args.repeats), "--child", "flux"], {}, args.timeout
+        )
+        print("flux", json.dumps(results["flux"])[:3000], flush=True)
+    (args.out / "aoti_speedup.json").write_text(json.dumps(results, indent=2))
+    (args.out / "aoti_speedup.md").write_text(table(results))
+    print(table(results), end="")
+
+
+if __name__ == "__main__":
+    main()
