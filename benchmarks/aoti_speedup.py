@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +73,7 @@ def app_child(app_dir: Path, repeats: int) -> dict:
 
 
 def flux_child(repeats: int) -> dict:
-    import spaces  # noqa: F401  (before torch, as in the app)
+    import spaces
     import torch
     from diffusers import FluxTransformer2DModel
 

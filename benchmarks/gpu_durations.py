@@ -19,6 +19,7 @@ for how the numbers set the facts file's durations.
 """
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
@@ -43,6 +44,7 @@ from tasks import model_env  # noqa: E402
 
 from zgscaffold.facts import Facts, load_facts  # noqa: E402
 
+BOUNDARY_TEST = "tests/test_pickle_boundary.py"  # the Space's own
 PACKAGES = ("torch", "transformers", "diffusers", "peft", "gradio", "spaces")
 
 
@@ -63,10 +65,8 @@ def in_worker_thread(call):
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in PACKAGES:
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             found[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return found
 
 
@@ -235,8 +235,7 @@ def build(task: str, scale: str) -> tuple[str, Path, float]:
 
 def boundary_test(task: str, app_dir: Path, env: dict[str, str]) -> tuple[str, bool, list[str]]:
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        + ["tests/test_pickle_boundary.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", BOUNDARY_TEST],
         cwd=app_dir,
         env=env,
         capture_output=True,
@@ -287,8 +286,10 @@ def main() -> None:
         model_dir, build_seconds = built[task]
         envs[task] = {**os.environ, **model_env(task, model_dir), "PYTHONUNBUFFERED": "1"}
         child = subprocess.run(
-            [sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out)]
-            + ["--repeats", str(args.repeats), "--child", task],
+            [
+                *(sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out)),
+                *("--repeats", str(args.repeats), "--child", task),
+            ],
             env=envs[task],
             capture_output=True,
             text=True,
