@@ -15,7 +15,7 @@ Models of the real shapes with random weights (no Hub access), on a GPU:
   exported with the same dynamic shapes as the app and compiled with
   spaces.aoti_compile; the compiled model also runs 512x512 (1024 tokens).
 
-    python benchmarks/aoti_speedup.py --out OUT --apps DIR   # DIR/eager, DIR/aoti
+    python benchmarks/aoti_speedup.py --out OUT --apps DIR   # DIR/{eager,aoti}/text-to-image
     python benchmarks/aoti_speedup.py --table benchmarks/results/aoti_speedup.json
 
 DIR/eager and DIR/aoti come from `benchmarks/render_apps.py DIR/eager text-to-image`
@@ -109,6 +109,7 @@ def flux_child(repeats: int) -> dict:
     result: dict = {"parameters": parameters, "rows": {}}
     result["rows"]["eager, 1024x1024, 4 steps"] = timed(steps(1024), repeats)
     result["rows"]["eager, 512x512, 4 steps"] = timed(steps(512), repeats)
+    print("RESULT " + json.dumps(result), flush=True)  # kept if compiling crashes
     try:
         import spaces
 
@@ -134,7 +135,7 @@ def flux_child(repeats: int) -> dict:
 def run_child(args: list[str], env: dict, timeout: int) -> dict:
     try:
         child = subprocess.run(
-            [sys.executable, __file__, *args],
+            [sys.executable, "-X", "faulthandler", __file__, *args],
             env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
             capture_output=True,
             text=True,
@@ -143,9 +144,13 @@ def run_child(args: list[str], env: dict, timeout: int) -> dict:
     except subprocess.TimeoutExpired as error:
         return {"error": f"timed out after {timeout} s", "stderr": str(error.stderr)[-3000:]}
     lines = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
-    if child.returncode or not lines:
+    if not lines:
         return {"error": f"exit {child.returncode}", "stderr": child.stderr[-3000:]}
-    return json.loads(lines[-1][7:])
+    result = json.loads(lines[-1][7:])
+    if child.returncode:
+        result["error"] = f"exit {child.returncode}"
+        result["stderr"] = child.stderr[-3000:]
+    return result
 
 
 def p50(values: list[float]) -> float:
@@ -245,7 +250,12 @@ def main() -> None:
         results["app"] = {}
         for kind in ("eager", "aoti"):
             results["app"][kind] = run_child(
-                ["--repeats", str(args.repeats), "--child", str(args.apps / kind)],
+                [
+                    "--repeats",
+                    str(args.repeats),
+                    "--child",
+                    str(args.apps / kind / "text-to-image"),
+                ],
                 {"MODEL_ID": str(model_dir)},
                 args.timeout,
             )

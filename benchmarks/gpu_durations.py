@@ -187,7 +187,7 @@ def table(results: list[dict]) -> str:
     lines = [
         f"GPU: {', '.join(sorted({r['device'] for r in results}))}. Versions: "
         + ("; ".join(stacks) or "not recorded")
-        + f". Each call ran {results[0].get('where', 'on the main thread')}.",
+        + f". Calls: {results[0].get('where', 'on the main thread')}.",
         "",
         f"How a measured second becomes a declared one: p95 x {facts.model.benchmark.to_large} "
         f"(the {facts.model.benchmark.gpu} to a ZeroGPU `large` slice, benchmarks/README.md) "
