@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from gpu_durations import in_worker_thread, versions  # noqa: E402
 
-APP_CALLS = [(side, steps) for side in (512, 1024) for steps in (1, 9)]
+SIDES = [int(side) for side in os.environ.get("AOTI_BENCH_SIDES", "512,1024").split(",")]
+APP_CALLS = [(side, steps) for side in SIDES for steps in (1, 9)]
 
 
 def timed(call, repeats: int) -> list[float]:
