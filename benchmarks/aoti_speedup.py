@@ -150,8 +150,14 @@ def run_child(args: list[str], env: dict, timeout: int) -> dict:
     result = json.loads(lines[-1][7:])
     if child.returncode:
         result["error"] = f"exit {child.returncode}"
-        result["stderr"] = child.stderr[-3000:]
+        result["stderr"] = crash_report(child.stderr)
     return result
+
+
+def crash_report(stderr: str) -> str:
+    """faulthandler's report of a crash (its thread stacks), else the end of stderr."""
+    start = stderr.find("Fatal Python error")
+    return stderr[start : start + 4000] if start >= 0 else stderr[-3000:]
 
 
 def p50(values: list[float]) -> float:
@@ -214,6 +220,8 @@ def table(results: dict) -> str:
             lines += ["", f"Export and compile: {flux['compile_seconds']:.0f} s."]
         if "error" in flux:
             lines += ["", f"AoTI failed: {flux['error']}"]
+    if "run" in results:
+        lines += ["", f"Run: {results['run']}"]
     return "\n".join(lines) + "\n"
 
 

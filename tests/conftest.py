@@ -318,6 +318,10 @@ def answer_matrix(facts: Facts) -> list[dict]:
                 "python_version": python,
             }
         )
+    # The aoti_compile answer, on the tasks whose template has it (offered or not yet).
+    for task, strategy in itertools.product(facts.tasks, ("fixed", "dynamic")):
+        if facts.tasks[task].get("aoti") is not None:
+            rows.append({"task": task, "duration_strategy": strategy, "aoti_compile": True})
     for package, python in itertools.product(facts.cuda_packages, facts.supported_python):
         if wheels.best_torch(facts, [package], python):
             for task in facts.tasks:

@@ -139,7 +139,9 @@ def test_gpu_decorator_follows_the_answers(space):
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
         for deco in node.decorator_list
-        if isinstance(deco, ast.Call) and ast.unparse(deco.func) == "spaces.GPU"
+        if isinstance(deco, ast.Call)
+        and ast.unparse(deco.func) == "spaces.GPU"
+        and node.name != "compile_denoiser"  # the aoti_compile answer's start-up call
     ]
     assert len(decorated) == 1
     handler, decorator = decorated[0]

@@ -160,10 +160,6 @@ def new(
     torch_version: Annotated[
         str | None, typer.Option(help="torch release (supported set).")
     ] = None,
-    aoti_compile: Annotated[
-        bool | None,
-        typer.Option(help="Compile the denoiser ahead of time at start-up (diffusers tasks)."),
-    ] = None,
     template: Annotated[
         str | None, typer.Option(help="Template source (path or git URL); default: bundled.")
     ] = None,
@@ -197,7 +193,6 @@ def new(
         python_version=python_version,
         cuda_packages=cuda_packages,
         torch_version=torch_version,
-        aoti_compile=aoti_compile,
         github_actions=github_actions,
     )
     from zgscaffold.render import new_space  # imports copier, which is slow to load

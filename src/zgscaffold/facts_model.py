@@ -133,7 +133,9 @@ class Task:
     sampling: dict[str, Sampling] | None = None  # model id -> its settings
     sidecars: list[str] | None = None
     python_min: str | None = None
-    aoti: bool = False  # offers the aoti_compile answer (a diffusers denoiser)
+    # The template has the aoti_compile answer for this task (a diffusers denoiser);
+    # true: the question is offered (a measured speedup), false: not yet.
+    aoti: bool | None = None
 
 
 @dataclass(frozen=True)
