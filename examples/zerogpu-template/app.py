@@ -3,7 +3,7 @@
 import functools
 import inspect
 import os
-from threading import Thread
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import spaces  # before torch and CUDA libraries: on ZeroGPU it must set CUDA up first
 
@@ -135,22 +135,26 @@ def chat(message: str, history: list[dict], max_new_tokens: int, temperature: fl
         return_tensors="pt",
     ).to(device)
     streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-    generation = Thread(
-        target=model.generate,
-        kwargs=dict(
+
+    def end_on_failure(done: Future) -> None:
+        if done.exception() is not None:  # else the loop below would wait forever
+            streamer.end()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        generation = pool.submit(
+            model.generate,
             **inputs,
             streamer=streamer,
             max_new_tokens=int(max_new_tokens),
             do_sample=temperature > 0,
             temperature=temperature if temperature > 0 else None,
-        ),
-    )
-    generation.start()
-    reply = ""
-    for piece in streamer:
-        reply += piece
-        yield reply  # plain str: only CPU objects cross back to the main process
-    generation.join()
+        )
+        generation.add_done_callback(end_on_failure)
+        reply = ""
+        for piece in streamer:
+            reply += piece
+            yield reply  # plain str: only CPU objects cross back to the main process
+        generation.result()  # a failed generate() raises here, inside the GPU call
 
 
 demo = gr.ChatInterface(
