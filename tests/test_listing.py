@@ -20,6 +20,7 @@ def facts_copy(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "tpl"
     (root / "facts").mkdir(parents=True)
     shutil.copy(REPO / "facts" / "zerogpu.yml", root / "facts" / "zerogpu.yml")
+    shutil.copytree(REPO / "includes", root / "includes")  # the wheel-choice macros
     monkeypatch.setenv("ZGSCAFFOLD_TEMPLATE", str(root))
     return root / "facts" / "zerogpu.yml"
 

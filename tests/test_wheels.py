@@ -79,7 +79,7 @@ def test_cells_from_repo_files_ignores_other_paths():
     }
 
 
-def test_python_mirror_agrees_with_the_template(recorded_template, tmp_path):
+def test_the_cli_and_the_render_choose_the_same_wheels(recorded_template, tmp_path):
     facts = load_facts(recorded_template / "facts" / "zerogpu.yml")
     combos = [
         (packages, python, torch)

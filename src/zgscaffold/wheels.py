@@ -1,17 +1,25 @@
 """Prebuilt CUDA wheels: which recorded file fits a torch x Python cell.
 
-Mirrors includes/wheels.jinja (what copier.yml uses) so that the CLI can list
-and explain the choices; tests keep the two in agreement.
+The choice itself is includes/wheels.jinja's, the macros copier.yml's questions
+use: this module calls them through jinja2 with the template folder as loader,
+so the CLI lists and explains the same choice copier makes, from one copy.
 """
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import jinja2
 from packaging.version import InvalidVersion, Version
 
 from zgscaffold.facts import Facts
+from zgscaffold.paths import template_root
 
 WHEEL_MARKER = "sys_platform == 'linux' and platform_machine == 'x86_64'"
+MACROS = "includes/wheels.jinja"
 
 
 @dataclass(frozen=True)
@@ -27,22 +35,23 @@ class Wheel:
         return f"{self.package} @ {self.url} ; {WHEEL_MARKER}"
 
 
-def minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
+@cache
+def _macros(root: Path) -> Any:
+    """includes/wheels.jinja's macros, with the two filters it uses (copier has them)."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(root), autoescape=False)
+    environment.filters["to_json"] = json.dumps
+    environment.filters["from_json"] = json.loads
+    return environment.get_template(MACROS).module
+
+
+def macros() -> Any:
+    return _macros(template_root())
 
 
 def find(facts: Facts, package: str, torch: str, python: str) -> Wheel | None:
     """The first recorded wheel of `package` for torch major.minor x Python."""
-    dist = facts.cuda_packages[package]["dist"]
-    for source in facts.wheel_sources:
-        for cell_id, cell in source["cells"].items():
-            if not cell.get("files") or cell["torch"] != minor(torch) or cell["python"] != python:
-                continue
-            for file in cell["files"]:
-                if file.split("-")[0] == dist:
-                    url = source["url"].replace("{cell}", cell_id).replace("{file}", file)
-                    return Wheel(package, file, cell_id, source["id"], url)
-    return None
+    found = str(macros().find(facts.data, package, torch, python))
+    return Wheel(**json.loads(found)) if found else None
 
 
 def best_torch(
@@ -50,10 +59,7 @@ def best_torch(
 ) -> str | None:
     """The newest supported torch with a wheel of every package for this Python
     (and a build of every side-car)."""
-    for torch in reversed(facts.torch_for_sidecars(sidecars or [])):
-        if all(find(facts, package, torch, python) for package in packages):
-            return torch
-    return None
+    return str(macros().best_torch(facts.data, packages, python, sidecars or [])) or None
 
 
 def combinations(facts: Facts, package: str) -> list[tuple[str, str]]:
