@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import importlib
 import json
-import math
 import os
 import pickle
 import platform
@@ -167,14 +166,18 @@ def scale_to_large(facts: Facts, seconds: float) -> float:
     return seconds * facts.model.benchmark.to_large
 
 
-def declared_dynamic(facts: Facts, task: str, inputs: dict, module, size: str = "large") -> int:
-    """What the rendered estimate_duration declares on `size`: the wall-time estimate x
-    the safety margin, in declared seconds (/ wall_factor), clamped to the floor and to
-    what the cap allows after the request factor (the template's clamp_seconds)."""
-    rules = facts.model.duration
-    wall = module.estimate(facts.tasks[task]["duration"]["dynamic"], inputs)
-    declared = math.ceil(wall * rules.safety_margin / facts.wall_factor(size))
-    return min(facts.max_declared(size), max(rules.floor_seconds, declared))
+def estimators(tasks: list[str]) -> dict[str, Any]:
+    """Each task's estimate_duration, from an app rendered now with the facts as they
+    are (benchmarks/render_apps.py): the template is the formula's one copy."""
+    from tasks import app_estimator
+
+    out = Path(tempfile.mkdtemp(prefix="estimators-"))
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "render_apps.py"), str(out), *tasks],
+        check=True,
+        capture_output=True,
+    )
+    return {task: app_estimator(out / task / "app.py") for task in tasks}
 
 
 def table(results: list[dict]) -> str:
@@ -201,13 +204,15 @@ def table(results: list[dict]) -> str:
         "| fixed s (ratio) | dynamic s (ratio) |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    estimate = estimators([result["task"] for result in results])
     for result in results:
         task = result["task"]
         module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
+        arguments = {label: args for label, args, _ in module.bench_calls()}
         fixed = facts.tasks[task]["duration"]["fixed"]
         for row in result["rows"]:
             needed = scale_to_large(facts, row["p95"])
-            dynamic = declared_dynamic(facts, task, row["inputs"], module)
+            dynamic = estimate[task](*arguments[row["label"]])
             lines.append(
                 f"| {task} | {result['parameters'] / 1e6:.0f}M, "
                 f"{result['dtype'].replace('torch.', '')} | {row['label']} | {row['p50']:.3f} "

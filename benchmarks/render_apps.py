@@ -4,11 +4,14 @@
 
 Run it where copier is installed; OUT_DIR then travels to the GPU machine,
 which needs only torch, the apps' libraries and gradio to run the benchmark.
+It renders the checkout's template files as they are (a plain copy, as
+`zgscaffold new` renders its bundled template), uncommitted edits included.
 """
 
 import argparse
+import shutil
 import sys
-import warnings
+import tempfile
 from pathlib import Path
 
 import copier
@@ -19,19 +22,26 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from zgscaffold.facts import load_facts  # noqa: E402
 
+TEMPLATE_PARTS = ("copier.yml", "template", "includes", "facts")
 
-def render(task: str, dest: Path, extra: dict[str, object]) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # uncommitted changes in the checkout are fine here
-        copier.run_copy(
-            str(ROOT),
-            dest,
-            data={"task": task, "space_name": task, "duration_strategy": "dynamic", **extra},
-            defaults=True,
-            quiet=True,
-            vcs_ref="HEAD",
-            unsafe=False,
-        )
+
+def template_copy() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="template-"))
+    for part in TEMPLATE_PARTS:
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
+        copy(ROOT / part, folder / part)
+    return folder
+
+
+def render(template: Path, task: str, dest: Path, extra: dict[str, object]) -> None:
+    copier.run_copy(
+        str(template),
+        dest,
+        data={"task": task, "space_name": task, "duration_strategy": "dynamic", **extra},
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+    )
 
 
 def main() -> None:
@@ -43,8 +53,9 @@ def main() -> None:
     extra = {key: yaml.safe_load(value) for key, value in (d.split("=", 1) for d in args.data)}
     out = args.out
     tasks = args.tasks or list(load_facts(ROOT / "facts" / "zerogpu.yml").tasks)
+    template = template_copy()
     for task in tasks:
-        render(task, out / task, extra)
+        render(template, task, out / task, extra)
         print(f"{task}: {out / task}")
 
 

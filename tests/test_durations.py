@@ -2,16 +2,20 @@
 
 benchmarks/gpu_durations.py timed every task's handler on a GPU with a model of
 the default model's size (benchmarks/results/gpu_durations.json); these tests
-check that the facts file's coefficients still declare enough for every
-measured input, and that no UI lets a visitor ask for more than the cap holds.
+check that the rendered apps' own estimate_duration (the template: the one copy
+of each formula, tests/e2e/tasks.app_estimator) and the facts' fixed durations
+still declare enough for every measured input, and that no UI lets a visitor ask
+for more than the cap holds.
 """
 
+import ast
 import importlib.util
 import json
 import math
 
 import pytest
 from conftest import REPO
+from e2e.tasks import app_estimator, load
 
 RESULTS = json.loads((REPO / "benchmarks" / "results" / "gpu_durations.json").read_text())
 # Task types without GPU timings, and why: each must say so in facts/zerogpu.yml.
@@ -83,21 +87,34 @@ def test_every_measurement_ran_in_the_workers_thread():
         assert "ThreadPoolExecutor" in result["where"], result["task"]
 
 
-def declared_dynamic(facts, task: str, inputs: dict, module, size: str = "large") -> int:
-    """The benchmark's reading of the rendered estimate_duration (one copy, its table's)."""
-    return benchmark_module().declared_dynamic(facts, task, inputs, module, size)
-
-
 def scaled_p95(row: dict, facts) -> float:
     """Wall seconds on a `large` slice: the H200's p95 x the facts' benchmark factor."""
     return benchmark_module().scale_to_large(facts, row["p95"])
 
 
+def cell(task: str, strategy: str) -> dict:
+    """The answer-matrix cell of `task` on `large` (tests/conftest.py renders it once)."""
+    return {
+        "task": task,
+        "gpu_size": "large",
+        "duration_strategy": strategy,
+        "python_version": "3.12",
+    }
+
+
+def declared_by_the_app(task: str, row: dict, matrix_render) -> int:
+    """What the rendered app's own estimate_duration declares for the row's input."""
+    estimator = app_estimator(matrix_render(cell(task, "dynamic")).project_dir / "app.py")
+    return estimator(*bench_arguments(task)[row["label"]])
+
+
+def bench_arguments(task: str) -> dict[str, tuple]:
+    return {label: arguments for label, arguments, _ in load(task).bench_calls()}
+
+
 @pytest.mark.parametrize(("task", "row"), list(rows()))
-def test_dynamic_duration_covers_the_measured_time(task, row, facts):
-    bench = benchmark_module()
-    module = bench.importlib.import_module(f"tasks.{task.replace('-', '_')}")
-    declared = declared_dynamic(facts, task, row["inputs"], module)
+def test_dynamic_duration_covers_the_measured_time(task, row, facts, matrix_render):
+    declared = declared_by_the_app(task, row, matrix_render)
     wall = declared * facts.wall_factor("large")  # what the call is given on `large`
     scaled = scaled_p95(row, facts)
     assert wall >= 1.1 * scaled, (
@@ -113,12 +130,10 @@ def is_chat(facts, task: str) -> bool:
     return "max_new_tokens" in facts.tasks[task].get("limits", {})
 
 
-def covered_rows(task: str, facts) -> list[dict]:
+def covered_rows(task: str, facts, matrix_render) -> list[dict]:
     """The measured inputs the fixed strategy's UI allows (chat: up to its slider's maximum)."""
     result = next(r for r in RESULTS if r["task"] == task)
-    limit = (
-        fixed_max_new_tokens(facts, task) if "max_new_tokens" in str(facts.tasks[task]) else None
-    )
+    limit = fixed_max_new_tokens(task, matrix_render) if is_chat(facts, task) else None
     return [
         row
         for row in result["rows"]
@@ -126,25 +141,23 @@ def covered_rows(task: str, facts) -> list[dict]:
     ]
 
 
-def fixed_max_new_tokens(facts, task: str, size: str = "large") -> int:
-    """The chat slider's maximum with the fixed strategy: the tokens the fixed duration covers."""
-    preset = facts.tasks[task]
-    coefficients = preset["duration"]["dynamic"]
-    wall = (
-        preset["duration"]["fixed"]
-        * facts.wall_factor(size)
-        / facts.data["duration"]["safety_margin"]
-    )
-    covered = math.floor((wall - coefficients["base"]) / coefficients["per_token"] / 16) * 16
-    return min(max(covered, 16), preset["limits"]["max_new_tokens"])
+def fixed_max_new_tokens(task: str, matrix_render) -> int:
+    """The chat slider's maximum with the fixed strategy, as the rendered app sets it."""
+    tree = ast.parse((matrix_render(cell(task, "fixed")).project_dir / "app.py").read_text())
+    (value,) = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "MAX_NEW_TOKENS"
+    ]
+    return ast.literal_eval(value)
 
 
 @pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
-def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts):
+def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts, matrix_render):
     fixed = facts.tasks[task]["duration"]["fixed"]
     assert facts.data["duration"]["floor_seconds"] <= fixed <= facts.max_declared("large")
     wall = fixed * facts.wall_factor("large")
-    rows_covered = covered_rows(task, facts)
+    rows_covered = covered_rows(task, facts, matrix_render)
     assert rows_covered, f"{task}: the fixed duration covers no measured input"
     for row in rows_covered:
         scaled = scaled_p95(row, facts)
@@ -154,10 +167,11 @@ def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts):
 
 
 @pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
-def test_fixed_duration_follows_the_stated_rule(task, facts):
-    """docs/durations.md: max(floor, ceil(p95 x 2 x margin / wall factor)) of the largest
-    measured input the fixed strategy's UI allows; chat keeps its 60 s and sizes its slider."""
-    rows_covered = covered_rows(task, facts)
+def test_fixed_duration_follows_the_stated_rule(task, facts, matrix_render):
+    """docs/durations.md: max(floor, ceil(p95 x to_large x margin / wall factor)) of the
+    largest measured input the fixed strategy's UI allows; chat at least that, its slider
+    sized to it."""
+    rows_covered = covered_rows(task, facts, matrix_render)
     largest = max(scaled_p95(row, facts) for row in rows_covered)
     margin = facts.data["duration"]["safety_margin"]
     rule = max(
@@ -171,18 +185,15 @@ def test_fixed_duration_follows_the_stated_rule(task, facts):
 
 
 @pytest.mark.parametrize("task", ["text-generation", "chat-lora"])
-def test_the_longest_reply_fits_under_the_cap(task, facts):
-    preset = facts.tasks[task]
-    coefficients = preset["duration"]["dynamic"]
-    longest = preset["limits"]["max_new_tokens"]
-    wall_needed = coefficients["base"] + coefficients["per_token"] * longest
-    wall_allowed = facts.max_declared("large") * facts.wall_factor("large")
-    assert wall_allowed >= 1.1 * wall_needed
-    # The fixed strategy's slider stops where its duration runs out.
-    assert fixed_max_new_tokens(facts, task) >= 256  # the slider's default value
-    covered = fixed_max_new_tokens(facts, task)
-    fixed_wall = preset["duration"]["fixed"] * facts.wall_factor("large")
-    assert fixed_wall >= 1.1 * (coefficients["base"] + coefficients["per_token"] * covered)
+def test_the_longest_reply_fits_under_the_cap(task, facts, matrix_render):
+    """The slider's longest reply: its dynamic estimate is not cut down to the cap, and
+    the fixed strategy's slider stops at what its duration covers."""
+    estimator = app_estimator(matrix_render(cell(task, "dynamic")).project_dir / "app.py")
+    longest = facts.tasks[task]["limits"]["max_new_tokens"]
+    assert estimator("hi", [], longest, 0.7) < facts.max_declared("large")
+    covered = fixed_max_new_tokens(task, matrix_render)
+    assert covered >= 256  # the slider's default value
+    assert estimator("hi", [], covered, 0.7) <= facts.tasks[task]["duration"]["fixed"]
 
 
 def test_the_request_factor_keeps_every_default_under_the_cap(facts):

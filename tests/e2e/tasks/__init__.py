@@ -15,7 +15,6 @@ REQUIRED = (
     "concurrent_call",
     "browse",
     "bench_calls",
-    "estimate",
 )
 
 
@@ -46,3 +45,49 @@ def model_env(task: str, model_dir: Path) -> dict[str, str]:
     MODEL_ID, plus whatever the module's optional `app_env(model_dir)` adds."""
     extra = getattr(load(task), "app_env", None)
     return {"MODEL_ID": str(model_dir), **(extra(model_dir) if extra else {})}
+
+
+def app_estimator(app_py: Path):
+    """The rendered app's own `estimate_duration` (duration_strategy=dynamic), callable
+    without loading its model: the function, the helpers it calls and the module's
+    literal constants, run apart from the rest of app.py. The template is the one copy
+    of each task's duration formula; the tests and the benchmark's table call it."""
+    import __future__
+
+    import ast
+    import math
+
+    import numpy as np
+
+    tree = ast.parse(app_py.read_text())
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    needed, queue = set(), ["estimate_duration"]
+    while queue:
+        name = queue.pop()
+        if name in needed or name not in functions:
+            continue
+        needed.add(name)
+        queue += [n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name)]
+    constants = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets)
+        and _is_literal(node.value)
+    ]
+    module = ast.Module(body=[*constants, *(functions[n] for n in needed)], type_ignores=[])
+    namespace: dict = {"math": math, "np": np}
+    # Annotations stay unevaluated (gr, Image, ... are not imported here).
+    flags = __future__.annotations.compiler_flag
+    exec(compile(module, str(app_py), "exec", flags=flags), namespace)
+    return namespace["estimate_duration"]
+
+
+def _is_literal(node) -> bool:
+    import ast
+
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return isinstance(node, ast.BinOp) and _is_literal(node.left) and _is_literal(node.right)
+    return True

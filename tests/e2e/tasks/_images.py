@@ -54,11 +54,6 @@ def upload(page, path: Path) -> None:
     page.locator("img").first.wait_for(state="visible", timeout=30_000)
 
 
-def megapixel_estimate(coefficients: dict, inputs: dict) -> float:
-    """base + per_megapixel x megapixels: what the image tasks' estimate_duration computes."""
-    return coefficients["base"] + coefficients["per_megapixel"] * inputs["megapixels"]
-
-
 def megapixel_bench_calls(*extra) -> list[tuple[str, tuple, dict]]:
     """BENCH_SIZES as (label, (image, *extra), {"megapixels": ...})."""
     calls = []

@@ -122,7 +122,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         audio = (RATE, tone(seconds, 440))
         calls.append((f"{seconds} s of audio", (audio,), {"audio_seconds": seconds}))
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_audio_second"] * inputs["audio_seconds"]

@@ -130,7 +130,3 @@ def browse(page) -> None:
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
     return _chat.bench_calls("chat-lora")
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_token"] * inputs["max_new_tokens"]

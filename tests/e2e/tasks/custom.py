@@ -64,7 +64,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         text = " ".join((WORDS * 20)[:words])
         calls.append((f"{words} words", (text,), {"chars": len(text)}))
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_char"] * inputs["chars"]

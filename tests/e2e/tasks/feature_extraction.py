@@ -107,7 +107,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         texts = "\n".join([text] * count)
         calls.append((f"{count} x {words} words", (texts, True), {"chars": len(texts)}))
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_char"] * inputs["chars"]

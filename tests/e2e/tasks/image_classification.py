@@ -5,7 +5,6 @@ from pathlib import Path
 from ._images import (
     concurrent_picture,
     megapixel_bench_calls,
-    megapixel_estimate,
     picture_file,
     upload,
 )
@@ -101,7 +100,3 @@ def browse(page) -> None:
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
     return megapixel_bench_calls()
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return megapixel_estimate(coefficients, inputs)

@@ -137,10 +137,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
             )
         )
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    width, height = fitted_size(inputs["width"], inputs["height"])
-    denoising_steps = max(1, int(inputs["steps"] * inputs["strength"]))
-    per_step = coefficients["per_step_megapixel"] * width * height / 1_000_000
-    return coefficients["base"] + per_step * denoising_steps

@@ -136,7 +136,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         (f"{tokens} new tokens", (image, "what is in the picture?", tokens), {"tokens": tokens})
         for tokens in (8, 32, MAX_NEW_TOKENS)
     ]
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_token"] * inputs["tokens"]

@@ -7,7 +7,6 @@ from ._images import (
     concurrent_picture,
     decoded,
     megapixel_bench_calls,
-    megapixel_estimate,
     picture_file,
     upload,
 )
@@ -127,7 +126,3 @@ def browse(page) -> None:
 def bench_calls() -> list[tuple[str, tuple, dict]]:
     """A 640x480 to a 12-megapixel picture at the app's default threshold."""
     return megapixel_bench_calls(0.5)
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return megapixel_estimate(coefficients, inputs)

@@ -81,7 +81,3 @@ def browse(page) -> None:
 
 def bench_calls() -> list[tuple[str, tuple, dict]]:
     return _chat.bench_calls("text-generation")
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_token"] * inputs["max_new_tokens"]

@@ -171,8 +171,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
             )
         )
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    megapixels = inputs["side"] ** 2 / 1_000_000
-    return coefficients["base"] + coefficients["per_step_megapixel"] * inputs["steps"] * megapixels

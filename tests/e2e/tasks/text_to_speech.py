@@ -130,7 +130,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         text = (sentence * (chars // len(sentence) + 1))[:chars].strip()
         calls.append((f"{len(text)} characters", (text,), {"chars": len(text)}))
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_char"] * inputs["chars"]

@@ -181,8 +181,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
             )
         )
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    frame_steps = inputs["frames"] * inputs["steps"]
-    return coefficients["base"] + coefficients["per_frame_step"] * frame_steps

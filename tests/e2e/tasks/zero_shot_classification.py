@@ -163,8 +163,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
             )
         )
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    per_label = coefficients["per_label"] + coefficients["per_label_char"] * inputs["chars"]
-    return coefficients["base"] + per_label * inputs["labels"]

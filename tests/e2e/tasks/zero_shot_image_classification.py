@@ -144,7 +144,3 @@ def bench_calls() -> list[tuple[str, tuple, dict]]:
         labels = ", ".join(f"a photo of a {WORDS[n % len(WORDS)]} {n}" for n in range(count))
         calls.append((f"{count} labels", (image, labels), {"labels": count}))
     return calls
-
-
-def estimate(coefficients: dict, inputs: dict) -> float:
-    return coefficients["base"] + coefficients["per_label"] * inputs["labels"]
