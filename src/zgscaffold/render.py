@@ -185,11 +185,12 @@ def new_space(
     try:
         step("Rendering the template")
         data = {"zgscaffold_release": origin.release_ref(), **(data or {})}
+        recorded_source = _source_to_record(source, template_url, implicit=template is None)
+        data["zgscaffold_source"] = recorded_source or ""
         answers = _copy(source, scratch, data, defaults, vcs_ref)
         if not defaults:  # copier skips validators on choices picked at a prompt
             _recheck(source, scratch, answers, vcs_ref)
-        release = str(data["zgscaffold_release"])
-        notes = _record_source(scratch, source, template_url, release, implicit=template is None)
+        notes = _source_notes(scratch, source, recorded_source, str(data["zgscaffold_release"]))
         if lock_deps:
             python = lock.find_python(answers["python_version"])
             step(f"Locking dependencies with uv (Python {answers['python_version']})")
@@ -209,26 +210,32 @@ def new_space(
     return RenderResult(path=dest, answers=answers, locked=lock_deps, notes=notes)
 
 
-def _record_source(
-    space: Path, src: str, template_url: str | None, release: str, implicit: bool
-) -> list[str]:
-    """Make the answers file name a git source `copier update` can reach.
+def _is_git(src: str) -> bool:
+    return origin.is_url(src) or (Path(src) / ".git").exists()
+
+
+def _source_to_record(src: str, template_url: str | None, implicit: bool) -> str | None:
+    """The git source the answers file should name for `copier update`, where it is
+    not what copier records itself (the answers file template writes it).
 
     The bundled template and the checkout this package runs from (`uv run
     zgscaffold new` in a clone) record the canonical source (or the one given);
-    a `--template` the user named is kept as given. A ref no remote has (an
-    untagged or dirty tree, a dev build) is said in a note.
+    a `--template` the user named is kept as given.
     """
-    recorded = origin.read_answers(space)
     explicit = template_url or os.environ.get(origin.TEMPLATE_URL_ENV)
     bundled = Path(src).resolve() == bundled_template().resolve()
-    if "_commit" in recorded:  # copier rendered a git checkout and recorded its ref
-        commit = str(recorded["_commit"])
-        if explicit or implicit:
-            origin.record_source(space, origin.template_url(template_url), commit)
-        return _checkout_notes(src, commit)
-    if explicit or bundled:
-        origin.record_source(space, origin.template_url(template_url), release)
+    if explicit or (implicit and _is_git(src)) or bundled:
+        return origin.template_url(template_url)
+    return None
+
+
+def _source_notes(space: Path, src: str, recorded_source: str | None, release: str) -> list[str]:
+    """What the recorded source and ref mean for updates: a ref no remote has (an
+    untagged or dirty checkout, a dev build), or no git source at all."""
+    recorded = origin.read_answers(space)
+    if _is_git(src):  # copier rendered a git checkout and recorded its ref
+        return _checkout_notes(src, str(recorded["_commit"]))
+    if recorded_source:
         note = origin.release_note() if release == origin.release_ref() else None
         return [note] if note else []
     return [

@@ -91,22 +91,6 @@ def read_answers(space: Path) -> dict[str, Any]:
     return data
 
 
-def record_source(space: Path, url: str, ref: str) -> None:
-    """Write `_src_path: url` and `_commit: ref` into the answers file, keeping the rest.
-
-    copier writes the answers sorted, with `_commit` and `_src_path` first, under
-    the template's comment header; this keeps that layout.
-    """
-    path = space / ANSWERS_FILE
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = [line for line in lines if line.startswith("#")]
-    body = [line for line in lines if not line.startswith(("#", "_commit:", "_src_path:"))]
-    recorded = yaml.safe_dump(
-        {"_commit": ref, "_src_path": url}, sort_keys=False, allow_unicode=True, width=10_000
-    )
-    path.write_text("".join([*header, recorded, *body]), encoding="utf-8")
-
-
 def _git_url(source: str) -> str:
     """The URL copier hands to git for a recorded `_src_path`."""
     # copier has no public name for it; copier is pinned below 10 and
