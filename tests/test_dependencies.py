@@ -14,9 +14,7 @@ from zgscaffold.source import _git_url
 
 REPO = Path(__file__).resolve().parents[1]
 # Declared but not imported by src/, each for a reason.
-NOT_IMPORTED = {
-    "jinja2": "a floor for the Jinja copier renders the template with (3.1.6: sandbox fix)",
-}
+NOT_IMPORTED: dict[str, str] = {}
 
 
 def _imports() -> set[str]:
