@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import gpu_durations  # noqa: E402
 from gpu_durations import in_worker_thread, versions  # noqa: E402
 
 SIDES = [int(side) for side in os.environ.get("AOTI_BENCH_SIDES", "512,1024").split(",")]
@@ -45,13 +46,7 @@ APP_CALLS = [(side, steps) for side in SIDES for steps in (1, 9)]
 
 
 def timed(call, repeats: int) -> list[float]:
-    in_worker_thread(call)  # warm-up
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        in_worker_thread(call)
-        seconds.append(time.perf_counter() - started)
-    return seconds
+    return gpu_durations.timed(in_worker_thread, call, repeats)
 
 
 def app_child(app_dir: Path, repeats: int) -> dict:

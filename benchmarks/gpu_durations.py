@@ -61,6 +61,19 @@ def in_worker_thread(call):
         return worker.submit(call).result()
 
 
+def timed(runner, work, repeats: int, warm: bool = True) -> list[float]:
+    """Seconds of `repeats` runs of `runner(work)`, after one warm-up run (kernels,
+    allocator, cuDNN autotune) unless `warm` is false."""
+    if warm:
+        runner(work)
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        runner(work)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -91,12 +104,7 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
                 torch.cuda.synchronize()
             return result
 
-        in_worker_thread(call)  # warm-up: kernels, allocator, cuDNN autotune
-        seconds = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            in_worker_thread(call)
-            seconds.append(time.perf_counter() - started)
+        seconds = timed(in_worker_thread, call, repeats)
         rows.append(
             {
                 "label": label,

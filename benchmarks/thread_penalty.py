@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import torch  # noqa: E402
+from gpu_durations import timed  # noqa: E402
 from tasks import text_generation  # noqa: E402
 
 PROMPT = "Explain what a GPU does"
@@ -156,17 +157,6 @@ def chat_handler(model: Any, tokenizer: Any, inputs: dict, tokens: int) -> Work:
         return reply
 
     return synced(run)
-
-
-def timed(runner: Callable[[Work], Any], work: Work, repeats: int, warm: bool) -> list[float]:
-    if warm:
-        runner(work)
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        runner(work)
-        seconds.append(time.perf_counter() - started)
-    return seconds
 
 
 # --- the parts ------------------------------------------------------------------------

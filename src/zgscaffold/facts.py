@@ -87,10 +87,6 @@ class Facts:
             f"dynamic by {duration['driver']}"
         )
 
-    def torch_for_sidecars(self, sidecars: list[str]) -> list[str]:
-        """The supported torch releases that have a build of every side-car."""
-        return [t for t in self.supported_torch if all(self.sidecars[t].get(s) for s in sidecars)]
-
 
 def load_facts(path: Path | None = None) -> Facts:
     path = path or facts_file()

@@ -3,8 +3,12 @@
 See tests/e2e/README.md for what a module provides.
 """
 
+import __future__
+
+import ast
 import importlib
 import importlib.util
+import math
 from pathlib import Path
 from types import ModuleType
 
@@ -52,12 +56,7 @@ def app_estimator(app_py: Path):
     without loading its model: the function, the helpers it calls and the module's
     literal constants, run apart from the rest of app.py. The template is the one copy
     of each task's duration formula; the tests and the benchmark's table call it."""
-    import __future__
-
-    import ast
-    import math
-
-    import numpy as np
+    import numpy as np  # the apps' estimators may use it; imported only when asked
 
     tree = ast.parse(app_py.read_text())
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
@@ -84,8 +83,6 @@ def app_estimator(app_py: Path):
 
 
 def _is_literal(node) -> bool:
-    import ast
-
     try:
         ast.literal_eval(node)
     except ValueError:
