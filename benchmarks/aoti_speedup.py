@@ -65,7 +65,40 @@ def app_child(app_dir: Path, repeats: int) -> dict:
             torch.cuda.synchronize()
 
         rows[f"{side}x{side}, {steps} steps"] = timed(call, repeats)
-    return {"load_seconds": load_seconds, "forward": compiled, "rows": rows}
+    return {
+        "load_seconds": load_seconds,
+        "forward": compiled,
+        "rows": rows,
+        "denoiser": denoiser_steps(app, torch, repeats),
+    }
+
+
+def denoiser_steps(app, torch, repeats: int) -> dict:
+    """The denoiser alone, 10 forwards per call on the inputs one pipeline call
+    gave it at each size: the handler's fixed costs (text encoder, VAE) left out."""
+    recorded: dict = {}
+    # only the aoti render names its denoiser; the eager one has the pipeline's
+    denoiser = getattr(app, "denoiser", None) or getattr(app.pipe, "transformer", app.pipe.unet)
+
+    def record(module, args, kwargs):
+        recorded.setdefault("call", (args, kwargs))
+
+    rows = {}
+    for side in SIDES:
+        recorded.clear()
+        hook = denoiser.register_forward_pre_hook(record, with_kwargs=True)
+        app.generate("A lighthouse at dawn", 1, side, side, 0.0, 1)
+        hook.remove()
+        args, kwargs = recorded["call"]
+
+        def call(args=args, kwargs=kwargs):
+            with torch.inference_mode():
+                for _ in range(10):
+                    denoiser(*args, **kwargs)
+            torch.cuda.synchronize()
+
+        rows[f"{side}x{side}, 10 forwards"] = timed(call, repeats)
+    return rows
 
 
 def flux_child(repeats: int) -> dict:
@@ -188,6 +221,12 @@ def table(results: dict) -> str:
                     f"| one UNet step at {side}x{side} | {step_e:.4f} | {step_a:.4f} "
                     f"| {step_e / step_a:.2f}x |"
                 )
+        denoised = [aoti.get("denoiser", {}), eager.get("denoiser", {})]
+        for label in sorted(set(denoised[0]) | set(denoised[1])):
+            a, e = (p50(d[label]) / 10 if label in d else float("nan") for d in denoised)
+            lines.append(
+                f"| denoiser alone, {label}: s a forward | {e:.4f} | {a:.4f} | {e / a:.2f}x |"
+            )
         lines += [
             "",
             f"App start-up: eager {eager.get('load_seconds', float('nan')):.0f} s, AoTI "
@@ -227,6 +266,7 @@ def main() -> None:
     parser.add_argument("--table", type=Path)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--parts", default="app,flux")
+    parser.add_argument("--kinds", default="eager,aoti", help="which app renders to time")
     parser.add_argument("--timeout", type=int, default=240, help="seconds per child")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -252,7 +292,7 @@ def main() -> None:
         model_dir = Path(tempfile.mkdtemp(prefix="aoti-sd-turbo-"))
         text_to_image.build_model(model_dir, "bench")
         results["app"] = {}
-        for kind in ("eager", "aoti"):
+        for kind in args.kinds.split(","):
             results["app"][kind] = run_child(
                 [
                     "--repeats",
