@@ -43,6 +43,7 @@ from gpu_durations import in_worker_thread, versions  # noqa: E402
 
 SIDES = [int(side) for side in os.environ.get("AOTI_BENCH_SIDES", "512,1024").split(",")]
 APP_CALLS = [(side, steps) for side in SIDES for steps in (1, 9)]
+FORWARDS = 10  # per timed call of the denoiser alone
 
 
 def timed(call, repeats: int) -> list[float]:
@@ -74,11 +75,14 @@ def app_child(app_dir: Path, repeats: int) -> dict:
 
 
 def denoiser_steps(app, torch, repeats: int) -> dict:
-    """The denoiser alone, 10 forwards per call on the inputs one pipeline call
+    """The denoiser alone, FORWARDS forwards per call on the inputs one pipeline call
     gave it at each size: the handler's fixed costs (text encoder, VAE) left out."""
     recorded: dict = {}
-    # only the aoti render names its denoiser; the eager one has the pipeline's
-    denoiser = getattr(app, "denoiser", None) or getattr(app.pipe, "transformer", app.pipe.unet)
+    # only the aoti render names its denoiser; for the eager one, the template's own choice
+    pipe = app.pipe
+    denoiser = getattr(app, "denoiser", None) or (
+        pipe.transformer if hasattr(pipe, "transformer") else pipe.unet
+    )
 
     def record(module, args, kwargs):
         recorded.setdefault("call", (args, kwargs))
@@ -93,11 +97,11 @@ def denoiser_steps(app, torch, repeats: int) -> dict:
 
         def call(args=args, kwargs=kwargs):
             with torch.inference_mode():
-                for _ in range(10):
+                for _ in range(FORWARDS):
                     denoiser(*args, **kwargs)
             torch.cuda.synchronize()
 
-        rows[f"{side}x{side}, 10 forwards"] = timed(call, repeats)
+        rows[f"{side}x{side}, {FORWARDS} forwards"] = timed(call, repeats)
     return rows
 
 
@@ -223,7 +227,7 @@ def table(results: dict) -> str:
                 )
         denoised = [aoti.get("denoiser", {}), eager.get("denoiser", {})]
         for label in sorted(set(denoised[0]) | set(denoised[1])):
-            a, e = (p50(d[label]) / 10 if label in d else float("nan") for d in denoised)
+            a, e = (p50(d[label]) / FORWARDS if label in d else float("nan") for d in denoised)
             lines.append(
                 f"| denoiser alone, {label}: s a forward | {e:.4f} | {a:.4f} | {e / a:.2f}x |"
             )
@@ -267,7 +271,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--parts", default="app,flux")
     parser.add_argument("--kinds", default="eager,aoti", help="which app renders to time")
-    parser.add_argument("--timeout", type=int, default=240, help="seconds per child")
+    parser.add_argument(
+        "--timeout", type=int, default=500, help="seconds per child (AoTI start-up: 377-420 s)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.table:
