@@ -44,6 +44,7 @@ from tasks import model_env  # noqa: E402
 from zgscaffold.facts import Facts, load_facts  # noqa: E402
 
 BOUNDARY_TEST = "tests/test_pickle_boundary.py"  # the Space's own
+BOUNDARY_OUTCOME = {True: "passed", False: "FAILED", None: "not run"}
 PACKAGES = ("torch", "transformers", "diffusers", "peft", "gradio", "spaces")
 
 
@@ -229,7 +230,7 @@ def table(results: list[dict]) -> str:
                 f"| {dynamic} ({dynamic * wall_factor / needed:.1f}x) |"
             )
     boundary = ", ".join(
-        f"{r['task']}: {'passed' if r.get('boundary_passed') else 'FAILED'}"
+        f"{r['task']}: {BOUNDARY_OUTCOME[r.get('boundary_passed')]}"
         f"{', CUDA tensor refused' if r.get('cuda_tensor_refused') else ''}"
         for r in results
     )
@@ -248,7 +249,11 @@ def build(task: str, scale: str) -> tuple[str, Path, float]:
 
 def boundary_test(task: str, app_dir: Path, env: dict[str, str]) -> tuple[str, bool, list[str]]:
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", BOUNDARY_TEST],
+        # The Space's own pytest configuration, even where the Space sits in this checkout.
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            *("-c", "pyproject.toml", BOUNDARY_TEST),
+        ],
         cwd=app_dir,
         env=env,
         capture_output=True,
@@ -269,6 +274,13 @@ def main() -> None:
     parser.add_argument("--scale", default="bench", help="model size: bench, or tiny (a dry run)")
     parser.add_argument(
         "--jobs", type=int, default=4, help="models built and boundaries tested at once"
+    )
+    parser.add_argument(
+        "--boundary-only",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="no timings: run the Spaces' own pickle-boundary tests on the GPU and write "
+        "RESULTS_JSON, with their outcomes recorded, under --out",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -293,11 +305,42 @@ def main() -> None:
             task: (model_dir, seconds)
             for task, model_dir, seconds in pool.map(build, tasks, [args.scale] * len(tasks))
         }
+    envs = {
+        task: {**os.environ, **model_env(task, built[task][0]), "PYTHONUNBUFFERED": "1"}
+        for task in tasks
+    }
+    if args.boundary_only:
+        recorded = json.loads(args.boundary_only.read_text())
+        results = [r for r in recorded if r["task"] in tasks]
+    else:
+        recorded = results = time_every_task(tasks, built, envs, args)
+    # The Spaces' own pickle-boundary tests, after the timings (they would disturb them).
+    with ThreadPoolExecutor(args.jobs) as pool:
+        outcomes = pool.map(
+            lambda r: boundary_test(r["task"], args.apps / r["task"], envs[r["task"]]), results
+        )
+        for result, (_, passed, summary) in zip(results, outcomes, strict=True):
+            result["boundary_passed"], result["boundary_test"] = passed, summary
+    (args.out / "gpu_durations.json").write_text(json.dumps(recorded, indent=2) + "\n")
+    try:
+        rendered = table(recorded)
+    except subprocess.CalledProcessError:  # render_apps.py needs copier, absent on a GPU box
+        print("no table: run --table on the JSON where copier is installed")
+        return
+    (args.out / "gpu_durations.md").write_text(rendered)
+    print(rendered, end="")
+
+
+def time_every_task(
+    tasks: list[str],
+    built: dict[str, tuple[Path, float]],
+    envs: dict[str, dict[str, str]],
+    args: argparse.Namespace,
+) -> list[dict[str, Any]]:
+    """One child process per task, one task at a time: the timings."""
     results: list[dict[str, Any]] = []
-    envs: dict[str, dict[str, str]] = {}
     for task in tasks:
-        model_dir, build_seconds = built[task]
-        envs[task] = {**os.environ, **model_env(task, model_dir), "PYTHONUNBUFFERED": "1"}
+        build_seconds = built[task][1]
         child = subprocess.run(
             [
                 *(sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out)),
@@ -318,16 +361,7 @@ def main() -> None:
         for row in result["rows"]:
             print(f"  {row['label']}: p50 {row['p50']:.3f} s, p95 {row['p95']:.3f} s", flush=True)
         (args.out / "gpu_durations.json").write_text(json.dumps(results, indent=2))
-    # The Spaces' own pickle-boundary tests, after the timings (they would disturb them).
-    with ThreadPoolExecutor(args.jobs) as pool:
-        outcomes = pool.map(
-            lambda r: boundary_test(r["task"], args.apps / r["task"], envs[r["task"]]), results
-        )
-        for result, (_, passed, summary) in zip(results, outcomes, strict=True):
-            result["boundary_passed"], result["boundary_test"] = passed, summary
-    (args.out / "gpu_durations.json").write_text(json.dumps(results, indent=2))
-    (args.out / "gpu_durations.md").write_text(table(results))
-    print(table(results), end="")
+    return results
 
 
 if __name__ == "__main__":

@@ -126,14 +126,18 @@ def module_of(nodeid: str) -> str:
 def slowest_modules_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the modules that took longest in the last run go out
     first (each module's own order kept), so that no long test starts last while
-    the other workers idle. Every worker reads the same cache: the same order."""
+    the other workers idle. Every worker reads the same cache: the same order.
+    Without a last run (a fresh clone, as CI has), the slow lanes' modules go first."""
     cache = getattr(config, "cache", None)
     seconds = cache.get(MODULE_SECONDS, {}) if cache else {}
+    first_seen = {m: i for i, m in enumerate(dict.fromkeys(module_of(i.nodeid) for i in items))}
     if seconds:
-        first_seen = {m: i for i, m in enumerate(dict.fromkeys(module_of(i.nodeid) for i in items))}
         items.sort(
             key=lambda i: (-seconds.get(module_of(i.nodeid), 0.0), first_seen[module_of(i.nodeid)])
         )
+    else:
+        slow = {module_of(i.nodeid) for i in items if any(map(i.get_closest_marker, SLOW_LANES))}
+        items.sort(key=lambda i: (module_of(i.nodeid) not in slow, first_seen[module_of(i.nodeid)]))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
