@@ -107,7 +107,7 @@ def test_dynamic_duration_covers_the_measured_time(task, row, facts, matrix_rend
     )
     assert declared * facts.request_factor("large") <= facts.duration_cap
     if facts.data["duration"]["floor_seconds"] < declared < facts.max_declared("large"):
-        assert wall <= 2.5 * scaled, f"{task} {row['label']}: {declared} s is loose"
+        assert wall <= 2 * scaled, f"{task} {row['label']}: {declared} s is loose"
 
 
 def is_chat(facts, task: str) -> bool:
