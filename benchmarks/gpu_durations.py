@@ -10,12 +10,17 @@ It also runs the Space's own pickle-boundary test (tests/test_pickle_boundary.py
 with real CUDA tensors in play, and checks that a CUDA tensor is refused there.
 
     python benchmarks/gpu_durations.py --apps DIR --out DIR [--repeats 5]
+    python benchmarks/gpu_durations.py --apps DIR --out DIR --preset MODEL_ID
     python benchmarks/gpu_durations.py --table benchmarks/results/gpu_durations.json
 
 DIR holds one rendered Space per task (rendered with duration_strategy=dynamic,
 so app.estimate_duration is there to compare). Prints a Markdown table and
 writes it, with the raw timings as JSON, to --out. See benchmarks/README.md
 for how the numbers set the facts file's durations.
+
+With --preset MODEL_ID, only the tasks whose module lists that larger preset
+(its PRESETS) run: a model of the preset's shape, timed over the module's
+preset_bench_calls(MODEL_ID); each result records it as "model".
 """
 
 import argparse
@@ -83,8 +88,9 @@ def versions() -> dict[str, str]:
     return found
 
 
-def time_task(task: str, app_dir: Path, repeats: int) -> dict:
-    """Runs in a child process: load the app on CUDA and time its handler."""
+def time_task(task: str, app_dir: Path, repeats: int, preset: str | None = None) -> dict:
+    """Runs in a child process: load the app on CUDA and time its handler (over the
+    preset's calls where `preset` names one)."""
     import torch
 
     module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
@@ -95,7 +101,7 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
     handler = getattr(app, module.HANDLER)
     parameters = sum(p.numel() for p in _parameters(app))
     rows = []
-    for label, arguments, inputs in module.bench_calls():
+    for label, arguments, inputs in bench_calls(module, preset):
 
         def call(arguments=arguments):
             result = handler(*arguments)
@@ -118,6 +124,7 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
         )
     return {
         "task": task,
+        **({"model": preset} if preset else {}),
         "parameters": parameters,
         "load_seconds": load_seconds,
         "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
@@ -126,6 +133,10 @@ def time_task(task: str, app_dir: Path, repeats: int) -> dict:
         "versions": versions(),
         "rows": rows,
     }
+
+
+def bench_calls(module, preset: str | None) -> list[tuple[str, tuple, dict]]:
+    return module.preset_bench_calls(preset) if preset else module.bench_calls()
 
 
 def _parameters(app) -> list:
@@ -175,18 +186,27 @@ def scale_to_large(facts: Facts, seconds: float) -> float:
     return seconds * facts.model.benchmark.to_large
 
 
-def estimators(tasks: list[str]) -> dict[str, Any]:
+def estimators(tasks: list[str], model: str | None = None) -> dict[str, Any]:
     """Each task's estimate_duration, from an app rendered now with the facts as they
-    are (benchmarks/render_apps.py): the template is the formula's one copy."""
+    are (benchmarks/render_apps.py), for `model` where given: the template is the
+    formula's one copy."""
     from tasks import app_estimator
 
     out = Path(tempfile.mkdtemp(prefix="estimators-"))
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "render_apps.py"), str(out), *tasks],
+        [
+            *(sys.executable, str(ROOT / "benchmarks" / "render_apps.py"), str(out), *tasks),
+            *(("--data", f"model_id={model}") if model else ()),
+        ],
         check=True,
         capture_output=True,
     )
     return {task: app_estimator(out / task / "app.py") for task in tasks}
+
+
+def task_label(result: dict) -> str:
+    """The task, and the preset model its result timed, if any."""
+    return f"{result['task']} ({result['model']})" if "model" in result else result["task"]
 
 
 def table(results: list[dict]) -> str:
@@ -213,24 +233,29 @@ def table(results: list[dict]) -> str:
         "| fixed s (ratio) | dynamic s (ratio) |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    estimate = estimators([result["task"] for result in results])
+    models = {result.get("model") for result in results}
+    estimate = {
+        model: estimators([r["task"] for r in results if r.get("model") == model], model)
+        for model in models
+    }
     for result in results:
-        task = result["task"]
+        task, model = result["task"], result.get("model")
         module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
-        arguments = {label: args for label, args, _ in module.bench_calls()}
-        fixed = facts.tasks[task]["duration"]["fixed"]
+        arguments = {label: args for label, args, _ in bench_calls(module, model)}
+        declared = facts.tasks[task]["presets"][model] if model else facts.tasks[task]
+        fixed = declared["duration"]["fixed"]
         for row in result["rows"]:
             needed = scale_to_large(facts, row["p95"])
-            dynamic = estimate[task](*arguments[row["label"]])
+            dynamic = estimate[model][task](*arguments[row["label"]])
             lines.append(
-                f"| {task} | {result['parameters'] / 1e6:.0f}M, "
+                f"| {task_label(result)} | {result['parameters'] / 1e6:.0f}M, "
                 f"{result['dtype'].replace('torch.', '')} | {row['label']} | {row['p50']:.3f} "
                 f"| {row['p95']:.3f} | {needed:.2f} "
                 f"| {fixed} ({fixed * wall_factor / needed:.1f}x) "
                 f"| {dynamic} ({dynamic * wall_factor / needed:.1f}x) |"
             )
     boundary = ", ".join(
-        f"{r['task']}: {BOUNDARY_OUTCOME[r.get('boundary_passed')]}"
+        f"{task_label(r)}: {BOUNDARY_OUTCOME[r.get('boundary_passed')]}"
         f"{', CUDA tensor refused' if r.get('cuda_tensor_refused') else ''}"
         for r in results
     )
@@ -238,13 +263,20 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(task: str, scale: str) -> tuple[str, Path, float]:
-    """Build the task's model (CPU work: random weights, saved); run in a pool."""
+def build(task: str, scale: str, preset: str | None = None) -> tuple[str, Path, float]:
+    """Build the task's model, or its preset's (CPU work: random weights, saved); run in
+    a pool."""
     module = importlib.import_module(f"tasks.{task.replace('-', '_')}")
+    builder = module.PRESETS[preset] if preset else module.build_model
     model_dir = Path(tempfile.mkdtemp(prefix=f"bench-{task}-"))
     started = time.perf_counter()
-    module.build_model(model_dir, scale)
+    builder(model_dir, scale)
     return task, model_dir, time.perf_counter() - started
+
+
+def presets(task: str) -> dict:
+    """The task module's larger presets: model id -> builder (none for most tasks)."""
+    return getattr(importlib.import_module(f"tasks.{task.replace('-', '_')}"), "PRESETS", {})
 
 
 def boundary_test(task: str, app_dir: Path, env: dict[str, str]) -> tuple[str, bool, list[str]]:
@@ -273,6 +305,11 @@ def main() -> None:
     parser.add_argument("--task", action="append", help="only these tasks")
     parser.add_argument("--scale", default="bench", help="model size: bench, or tiny (a dry run)")
     parser.add_argument(
+        "--preset",
+        metavar="MODEL_ID",
+        help="time this larger preset model instead of the default, in the tasks that list it",
+    )
+    parser.add_argument(
         "--jobs", type=int, default=4, help="models built and boundaries tested at once"
     )
     parser.add_argument(
@@ -291,7 +328,7 @@ def main() -> None:
     if not (args.apps and args.out):
         parser.error("--apps and --out are needed to run the benchmark")
     if args.child:  # one task per process, so each starts with a clean GPU
-        result = time_task(args.child, args.apps / args.child, args.repeats)
+        result = time_task(args.child, args.apps / args.child, args.repeats, args.preset)
         if torch_cuda():
             result["cuda_tensor_refused"] = cuda_tensor_is_refused(args.apps / args.child)
         print("RESULT " + json.dumps(result), flush=True)
@@ -299,11 +336,25 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     tasks = args.task or sorted(p.name for p in args.apps.iterdir() if (p / "app.py").exists())
+    if args.preset:
+        tasks = [task for task in tasks if args.preset in presets(task)]
+        if not tasks:
+            parser.error(f"no task among those asked for has the preset {args.preset}")
+        for task in tasks:
+            if json.dumps(args.preset) not in (args.apps / task / "app.py").read_text():
+                print(
+                    f"{task}: app.py was rendered for another model (its dtype and "
+                    f"estimate_duration are that model's): render it with "
+                    f"--data model_id={args.preset}",
+                    flush=True,
+                )
     # Models are built (CPU) in parallel up front; the GPU timings run one task at a time.
     with ProcessPoolExecutor(args.jobs) as pool:
         built = {
             task: (model_dir, seconds)
-            for task, model_dir, seconds in pool.map(build, tasks, [args.scale] * len(tasks))
+            for task, model_dir, seconds in pool.map(
+                build, tasks, [args.scale] * len(tasks), [args.preset] * len(tasks)
+            )
         }
     envs = {
         task: {**os.environ, **model_env(task, built[task][0]), "PYTHONUNBUFFERED": "1"}
@@ -311,7 +362,7 @@ def main() -> None:
     }
     if args.boundary_only:
         recorded = json.loads(args.boundary_only.read_text())
-        results = [r for r in recorded if r["task"] in tasks]
+        results = [r for r in recorded if r["task"] in tasks and r.get("model") == args.preset]
     else:
         recorded = results = time_every_task(tasks, built, envs, args)
     # The Spaces' own pickle-boundary tests, after the timings (they would disturb them).
@@ -345,6 +396,7 @@ def time_every_task(
             [
                 *(sys.executable, __file__, "--apps", str(args.apps), "--out", str(args.out)),
                 *("--repeats", str(args.repeats), "--child", task),
+                *(("--preset", args.preset) if args.preset else ()),
             ],
             env=envs[task],
             capture_output=True,

@@ -1,6 +1,6 @@
 """Shared fixtures (the repository, its facts, tiny models) and the test lanes.
 
-Lanes (tests/README.md): plain `uv run pytest` is the fast lane; it leaves out the
+Lanes (docs/contributing.md): plain `uv run pytest` is the fast lane; it leaves out the
 tests marked with a SLOW_LANES marker. `scripts/test` (CI) passes `--full` and runs
 every test. Tests are marked by what they use, so a new test lands in its lane:
 anything under tests/e2e/ or using `running_app` is `e2e`, anything using
@@ -326,6 +326,10 @@ def answer_matrix(facts: Facts) -> list[dict]:
     for task, strategy in itertools.product(facts.tasks, ("fixed", "dynamic")):
         if facts.tasks[task].get("aoti") is not None:
             rows.append({"task": task, "duration_strategy": strategy, "aoti_compile": True})
+    # Each larger model preset (the image_model question).
+    for task, strategy in itertools.product(facts.tasks, ("fixed", "dynamic")):
+        for model in facts.tasks[task].get("presets", {}):
+            rows.append({"task": task, "duration_strategy": strategy, "image_model": model})
     for package, python in itertools.product(facts.cuda_packages, facts.supported_python):
         if wheels.best_torch(facts, [package], python):
             for task in facts.tasks:
@@ -337,8 +341,10 @@ def answer_matrix(facts: Facts) -> list[dict]:
 
 
 def matrix_id(answers: dict) -> str:
+    """A folder name and test id for the answers (a model id's "/" becomes "_")."""
     return "-".join(
-        "+".join(value) if isinstance(value, list) else str(value) for value in answers.values()
+        "+".join(value) if isinstance(value, list) else str(value).replace("/", "_")
+        for value in answers.values()
     )
 
 

@@ -36,20 +36,37 @@ def benchmark_module():
     return module
 
 
+def name(result: dict) -> str:
+    """The measured Space: its task, and the preset's model where it is not the default."""
+    return f"{result['task']} ({result['model']})" if "model" in result else result["task"]
+
+
 def rows():
     for result in RESULTS:
         for row in result["rows"]:
-            yield pytest.param(result["task"], row, id=f"{result['task']}-{row['label']}")
+            yield pytest.param(result, row, id=f"{name(result)}-{row['label']}")
+
+
+def durations(result: dict, facts) -> dict:
+    """The facts' durations for the measured Space: the task's, or its preset's."""
+    task = facts.tasks[result["task"]]
+    return task["presets"][result["model"]]["duration"] if "model" in result else task["duration"]
 
 
 def test_every_task_is_measured_or_says_why(facts):
-    measured = {result["task"] for result in RESULTS}
+    measured = {result["task"] for result in RESULTS if "model" not in result}
     assert measured | set(UNMEASURED) == set(facts.tasks)
     assert not measured & set(UNMEASURED)
     text = (REPO / "facts" / "zerogpu.yml").read_text()
     for task in UNMEASURED:
         preset_block = text.split(f"\n  {task}:\n", 1)[1].split("\n    tags:", 1)[0]
         assert "Not timed on a GPU" in preset_block, f"facts/zerogpu.yml: say why {task} is not"
+
+
+def test_every_larger_preset_is_measured(facts):
+    presets = {(t, m) for t, entry in facts.tasks.items() for m in entry.get("presets", {})}
+    assert presets, "text-to-image has a larger preset (issue 16)"
+    assert {(r["task"], r["model"]) for r in RESULTS if "model" in r} == presets
 
 
 def test_every_measurement_crossed_the_pickle_boundary():
@@ -75,8 +92,11 @@ def scaled_p95(row: dict, facts) -> float:
     return benchmark_module().scale_to_large(facts, row["p95"])
 
 
-def cell(task: str, strategy: str) -> dict:
-    """The answer-matrix cell of `task` on `large` (tests/conftest.py renders it once)."""
+def cell(task: str, strategy: str, model: str | None = None) -> dict:
+    """The answer-matrix cell of `task` on `large` (tests/conftest.py renders it once),
+    or of its larger preset `model`."""
+    if model:
+        return {"task": task, "duration_strategy": strategy, "image_model": model}
     return {
         "task": task,
         "gpu_size": "large",
@@ -85,20 +105,24 @@ def cell(task: str, strategy: str) -> dict:
     }
 
 
-def declared_by_the_app(task: str, row: dict, matrix_render) -> int:
+def declared_by_the_app(result: dict, row: dict, matrix_render) -> int:
     """What the rendered app's own estimate_duration declares for the row's input."""
-    estimator = app_estimator(matrix_render(cell(task, "dynamic")).project_dir / "app.py")
-    return estimator(*bench_arguments(task)[row["label"]])
+    answers = cell(result["task"], "dynamic", result.get("model"))
+    estimator = app_estimator(matrix_render(answers).project_dir / "app.py")
+    return estimator(*bench_arguments(result["task"], result.get("model"))[row["label"]])
 
 
 @functools.cache  # a task's inputs (megapixel images, long audio) are built once
-def bench_arguments(task: str) -> dict[str, tuple]:
-    return {label: arguments for label, arguments, _ in load(task).bench_calls()}
+def bench_arguments(task: str, model: str | None = None) -> dict[str, tuple]:
+    module = load(task)
+    calls = module.preset_bench_calls(model) if model else module.bench_calls()
+    return {label: arguments for label, arguments, _ in calls}
 
 
-@pytest.mark.parametrize(("task", "row"), list(rows()))
-def test_dynamic_duration_covers_the_measured_time(task, row, facts, matrix_render):
-    declared = declared_by_the_app(task, row, matrix_render)
+@pytest.mark.parametrize(("result", "row"), list(rows()))
+def test_dynamic_duration_covers_the_measured_time(result, row, facts, matrix_render):
+    task = name(result)
+    declared = declared_by_the_app(result, row, matrix_render)
     wall = declared * facts.wall_factor("large")  # what the call is given on `large`
     scaled = scaled_p95(row, facts)
     assert wall >= 1.1 * scaled, (
@@ -114,9 +138,9 @@ def is_chat(facts, task: str) -> bool:
     return "max_new_tokens" in facts.tasks[task].get("limits", {})
 
 
-def covered_rows(task: str, facts, matrix_render) -> list[dict]:
+def covered_rows(result: dict, facts, matrix_render) -> list[dict]:
     """The measured inputs the fixed strategy's UI allows (chat: up to its slider's maximum)."""
-    result = next(r for r in RESULTS if r["task"] == task)
+    task = result["task"]
     limit = fixed_max_new_tokens(task, matrix_render) if is_chat(facts, task) else None
     return [
         row
@@ -136,12 +160,16 @@ def fixed_max_new_tokens(task: str, matrix_render) -> int:
     return ast.literal_eval(value)
 
 
-@pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
-def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts, matrix_render):
-    fixed = facts.tasks[task]["duration"]["fixed"]
+MEASURED = [pytest.param(result, id=name(result)) for result in RESULTS]
+
+
+@pytest.mark.parametrize("result", MEASURED)
+def test_fixed_duration_covers_every_measured_input_the_ui_allows(result, facts, matrix_render):
+    task = name(result)
+    fixed = durations(result, facts)["fixed"]
     assert facts.data["duration"]["floor_seconds"] <= fixed <= facts.max_declared("large")
     wall = fixed * facts.wall_factor("large")
-    rows_covered = covered_rows(task, facts, matrix_render)
+    rows_covered = covered_rows(result, facts, matrix_render)
     assert rows_covered, f"{task}: the fixed duration covers no measured input"
     for row in rows_covered:
         scaled = scaled_p95(row, facts)
@@ -150,12 +178,13 @@ def test_fixed_duration_covers_every_measured_input_the_ui_allows(task, facts, m
         )
 
 
-@pytest.mark.parametrize("task", sorted({r["task"] for r in RESULTS}))
-def test_fixed_duration_follows_the_stated_rule(task, facts, matrix_render):
+@pytest.mark.parametrize("result", MEASURED)
+def test_fixed_duration_follows_the_stated_rule(result, facts, matrix_render):
     """docs/durations.md: max(floor, ceil(p95 x to_large x margin / wall factor)) of the
     largest measured input the fixed strategy's UI allows; chat at least that, its slider
     sized to it."""
-    rows_covered = covered_rows(task, facts, matrix_render)
+    task, fixed = result["task"], durations(result, facts)["fixed"]
+    rows_covered = covered_rows(result, facts, matrix_render)
     largest = max(scaled_p95(row, facts) for row in rows_covered)
     margin = facts.data["duration"]["safety_margin"]
     rule = max(
@@ -163,9 +192,9 @@ def test_fixed_duration_follows_the_stated_rule(task, facts, matrix_render):
         math.ceil(round(largest * margin / facts.wall_factor("large"), 6)),
     )
     if is_chat(facts, task):
-        assert facts.tasks[task]["duration"]["fixed"] >= rule
+        assert fixed >= rule
     else:
-        assert facts.tasks[task]["duration"]["fixed"] == rule
+        assert fixed == rule
 
 
 @pytest.mark.parametrize("task", ["text-generation", "chat-lora"])

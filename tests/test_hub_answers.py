@@ -1,5 +1,7 @@
 """The hub_owner and github_actions answers: badge, workflow, and old answers staying valid."""
 
+import re
+
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -70,13 +72,19 @@ def test_github_actions_adds_a_check_and_sync_workflow(tmp_path, owner):
     assert "Sync from GitHub" in (dest / "README.md").read_text()
 
 
+def any_ref(text: str) -> str:
+    """`text` with the zgscaffold ref it names (a hook's rev, a `@ref` in a URL) masked."""
+    return re.sub(r"(@|rev: )[0-9A-Za-z._-]+", r"\1REF", text)
+
+
 def test_an_answers_file_from_before_the_new_questions_renders_the_same(tmp_path, template_copy):
     """Old answers files lack hub_owner and github_actions; their defaults change nothing."""
     import copier
 
     from zgscaffold import source
 
-    answers = yaml.safe_load((new(tmp_path, "space") / ".copier-answers.yml").read_text())
+    made = new(tmp_path, "space")
+    answers = yaml.safe_load((made / ".copier-answers.yml").read_text())
     now = {k: v for k, v in answers.items() if not k.startswith("_")}
     old = {k: v for k, v in now.items() if k not in ("hub_owner", "github_actions")}
     # Both by plain copier from the same plain copy of the template (a render from
@@ -90,4 +98,8 @@ def test_an_answers_file_from_before_the_new_questions_renders_the_same(tmp_path
     for path in first.rglob("*"):
         if path.is_file() and path.name != ".copier-answers.yml":
             assert (again / path.relative_to(first)).read_bytes() == path.read_bytes(), path
+            # and `zgscaffold new` wrote what plain copier renders from those answers,
+            # but for the ref it names (the checkout's commit; a release ref here)
+            written = (made / path.relative_to(first)).read_text()
+            assert any_ref(written) == any_ref(path.read_text()), path
     assert sorted(p.name for p in again.rglob("*")) == sorted(p.name for p in first.rglob("*"))

@@ -121,6 +121,16 @@ class Sampling:
 
 
 @dataclass(frozen=True)
+class ModelPreset:
+    """A larger model offered beside a task's default (the image_model question):
+    what it needs that the default does not, and its own measured durations."""
+
+    label: str
+    dtype: str  # the torch dtype on CUDA, e.g. bfloat16
+    duration: TaskDuration
+
+
+@dataclass(frozen=True)
 class Task:
     label: str
     model: str
@@ -131,6 +141,7 @@ class Task:
     adapter: str | None = None
     limits: dict[str, int] | None = None
     sampling: dict[str, Sampling] | None = None  # model id -> its settings
+    presets: dict[str, ModelPreset] | None = None  # model id -> a larger model's needs
     sidecars: list[str] | None = None
     python_min: str | None = None
     # The template has the aoti_compile answer for this task (a diffusers denoiser);

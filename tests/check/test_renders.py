@@ -1,5 +1,6 @@
 """Every render of the template answer matrix passes `zgscaffold check` with zero findings."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,9 @@ def test_opt_in_size_advice_is_the_only_finding_with_all_rules(
     assert codes == ({"ZG303"} if space.answers["gpu_size"] == "xlarge" else set())
 
 
-def test_fix_leaves_a_render_untouched(first_render, facts) -> None:
-    path = first_render
+def test_fix_leaves_a_render_untouched(first_render, facts, tmp_path) -> None:
+    # A copy: the render is shared (and cached), and a regression must not rewrite it.
+    path = Path(shutil.copytree(first_render, tmp_path / first_render.name))
     before = {p: p.read_bytes() for p in path.rglob("*") if p.is_file()}
     result = fix_paths([path], facts=facts)
     assert result.changes == [] and result.findings == []
