@@ -10,7 +10,8 @@ seconds; the apps' outputs are checked for type and shape, never for meaning.
 `cached(task, root)` builds each model once and keeps it under `root` (the pytest
 cache, `.pytest_cache/d/tiny-models/`), in a folder named by a hash of everything
 that decides its bytes: the task's builder module, the shared helpers it may use
-(tests/e2e/tasks/_*.py) and the torch, transformers and diffusers versions. A
+(tests/e2e/tasks/_*.py and __init__.py), this file (the seed) and the versions of
+the libraries that make and save the weights and tokenizers. A
 changed builder or library gets a new folder; pytest-xdist workers that race for
 one build the model each in a scratch folder and the first rename wins.
 """
@@ -24,7 +25,10 @@ from pathlib import Path
 from e2e.tasks import load, model_env, module_name
 
 TASKS_DIR = Path(__file__).resolve().parent / "e2e" / "tasks"
-LIBRARIES = ("torch", "transformers", "diffusers", "peft")
+LIBRARIES = (
+    *("torch", "transformers", "diffusers", "peft"),
+    *("tokenizers", "safetensors", "huggingface_hub"),
+)
 
 # The task types added after the first four, whose apps test_tasks_apps.py runs.
 TASKS = (
@@ -50,7 +54,8 @@ def build(task: str, dest: Path) -> dict[str, str]:
 
 def cache_key(task: str) -> str:
     digest = hashlib.sha256()
-    for source in [TASKS_DIR / f"{module_name(task)}.py", *sorted(TASKS_DIR.glob("_*.py"))]:
+    sources = [TASKS_DIR / f"{module_name(task)}.py", *sorted(TASKS_DIR.glob("_*.py"))]
+    for source in [*sources, Path(__file__)]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     for library in LIBRARIES:
         try:
