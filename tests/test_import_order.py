@@ -6,16 +6,25 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from conftest import REPO, answer_matrix
 
 from zgscaffold.facts import load_facts
 
-MATRIX = answer_matrix(load_facts(REPO / "facts" / "zerogpu.yml"))
-# Each task's first cell of the answer matrix (rendered once, tests/conftest.py).
-FIRST_CELL: dict[str, dict] = {}
-for row in MATRIX:
-    FIRST_CELL.setdefault(row["task"], row)
-TASKS = list(FIRST_CELL)
+FACTS = load_facts(REPO / "facts" / "zerogpu.yml")
+# The answers a user who accepts every default gives (copier.yml's defaults).
+DEFAULTS = {
+    "gpu_size": FACTS.data["hardware"]["default_size"],
+    "duration_strategy": yaml.safe_load((REPO / "copier.yml").read_text())["duration_strategy"][
+        "default"
+    ],
+    "python_version": FACTS.data["python"]["default"],
+}
+# Each task's cell of the answer matrix with those answers (rendered once, tests/conftest.py).
+DEFAULT_CELL = {
+    row["task"]: row for row in answer_matrix(FACTS) if row == {"task": row["task"], **DEFAULTS}
+}
+TASKS = list(FACTS.tasks)
 CUDA_IMPORTS = ("import torch", "from torch", "from transformers", "from diffusers", "from peft")
 SORTERS = {
     "default": [],
@@ -31,7 +40,7 @@ def first_line(lines: list[str], prefixes: tuple[str, ...]) -> int:
 @pytest.mark.parametrize("task", TASKS)
 def test_spaces_stays_first_after_sorting_and_formatting(task, sorter, matrix_render, tmp_path):
     app = tmp_path / "app.py"  # the shared render stays as it was
-    shutil.copy(matrix_render(FIRST_CELL[task]).project_dir / "app.py", app)
+    shutil.copy(matrix_render(DEFAULT_CELL[task]).project_dir / "app.py", app)
     ruff = [sys.executable, "-m", "ruff"]
     subprocess.run(
         [

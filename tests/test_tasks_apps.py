@@ -25,8 +25,6 @@ from e2e.tasks import model_env
 from PIL import Image
 from tiny_models import TASKS
 
-pytestmark = pytest.mark.models
-
 # One process imports gradio, torch and transformers once, then each app under its own
 # module name with its own MODEL_ID: a process per app would spend minutes on imports.
 DRIVER = textwrap.dedent(

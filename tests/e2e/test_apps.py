@@ -10,37 +10,10 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from zgscaffold.facts import load_facts
-
-from .conftest import ALL_TASKS, TASKS
-from .spaces_under_test import REPO
-from .tasks import has_module, load, model_env
+from .conftest import TASKS
+from .tasks import load, model_env
 
 pytestmark = pytest.mark.e2e
-
-
-def test_e2e_modules_cover_every_task():
-    missing = [task for task in ALL_TASKS if not has_module(task)]
-    assert not missing, (
-        f"no e2e module for {missing}: add tests/e2e/tasks/<task>.py (see tests/e2e/README.md)"
-    )
-    assert TASKS == ALL_TASKS
-
-
-@pytest.mark.parametrize("task", TASKS)
-def test_each_e2e_module_is_complete(task):
-    load(task)  # raises naming what the module lacks
-
-
-def test_e2e_dependencies_match_the_facts():
-    from importlib.metadata import version
-
-    import gradio
-    import spaces  # noqa: F401 - importable, and the version below
-
-    facts = load_facts(REPO / "facts" / "zerogpu.yml")
-    assert gradio.__version__ == facts.data["gradio"]["sdk_version"]
-    assert version("spaces") == facts.data["spaces_package"]
 
 
 @pytest.mark.parametrize("task", TASKS)
