@@ -17,8 +17,15 @@ below changes one thing, in its own process so that a crash ends only it:
   `aoti_load_package` with torch's defaults (weights inside the package).
 - `fp32-ids`: `spaces-wide` with float32 position ids (FLUX's RoPE runs in
   float64 from them) instead of the latent dtype.
+- `part-linear`, `part-pos-embed`, `part-block`: torch's defaults on one piece
+  of the narrow model (a Linear as the control, the position embedding, one
+  double-stream block), float32.
 
     python benchmarks/aoti_flux_crash.py --out OUT    # OUT/aoti_flux_crash.json
+    python benchmarks/aoti_flux_crash.py --table benchmarks/results/aoti_flux_crash.json
+
+The results file keeps every call's JSON under `calls` (with what ran it);
+--table prints them as one Markdown table.
 """
 
 import argparse
@@ -31,7 +38,16 @@ from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
-VARIANTS = ("spaces", "spaces-wide", "torch-zerogpu-configs", "torch-defaults", "fp32-ids")
+VARIANTS = (
+    "spaces",
+    "spaces-wide",
+    "torch-zerogpu-configs",
+    "torch-defaults",
+    "fp32-ids",
+    "part-linear",
+    "part-pos-embed",
+    "part-block",
+)
 NARROW = dict(
     num_layers=1,
     num_single_layers=1,
@@ -46,9 +62,38 @@ WIDE = dict(num_layers=2, num_single_layers=4)  # FLUX.1's width, fewer blocks
 # AOTI_DEVICE=cpu AOTI_CRASH_NARROW=1 --variants torch-defaults: a smoke run without a GPU
 DEVICE = os.environ.get("AOTI_DEVICE", "cuda")
 FORWARDS = 4  # a call of FLUX.1-schnell: 4 steps
+ENV = ("AOTI_DEVICE", "AOTI_CRASH_NARROW")
+
+
+def part_and_inputs(variant: str):
+    """A piece of the narrow FLUX, alone: the control (one Linear), the position
+    embedding (float64 RoPE from the ids) or one double-stream block."""
+    import torch
+
+    if variant == "part-linear":  # torch alone: nothing else is imported
+        with torch.device(DEVICE):
+            return torch.nn.Linear(32, 32).eval(), {"input": torch.randn(4, 32)}
+    from diffusers.models.transformers.transformer_flux import FluxPosEmbed, FluxTransformerBlock
+
+    with torch.device(DEVICE):
+        embed = FluxPosEmbed(theta=10000, axes_dim=list(NARROW["axes_dims_rope"]))
+        ids = torch.zeros(24, 3)
+        if variant == "part-pos-embed":
+            return embed.eval(), {"ids": ids}
+        block = FluxTransformerBlock(dim=32, num_attention_heads=2, attention_head_dim=16).eval()
+        rotary = embed(ids)
+        inputs = dict(
+            hidden_states=torch.randn(1, 16, 32),
+            encoder_hidden_states=torch.randn(1, 8, 32),
+            temb=torch.randn(1, 32),
+            image_rotary_emb=rotary,
+        )
+        return block, inputs
 
 
 def model_and_inputs(variant: str):
+    if variant.startswith("part-"):
+        return part_and_inputs(variant)
     import torch
     from diffusers import FluxTransformer2DModel
 
@@ -86,12 +131,12 @@ def child(variant: str) -> dict:
     started = time.perf_counter()
     model, inputs = model_and_inputs(variant)
     with torch.inference_mode():
-        expected = model(**inputs)[0]
+        expected = first(model(**inputs))
     eager = timed(lambda: model(**inputs))
     exported = torch.export.export(model, args=(), kwargs=inputs)
     step("exported", started)
-    if variant.startswith("torch-"):
-        if variant == "torch-defaults":
+    if variant.startswith(("torch-", "part-")):
+        if variant != "torch-zerogpu-configs":
             path = torch._inductor.aoti_compile_and_package(exported)
             step("compiled", started)
             compiled = torch._inductor.aoti_load_package(path)
@@ -118,7 +163,7 @@ def child(variant: str) -> dict:
         step("loaded", started)
         with torch.inference_mode():
             got = compiled(**inputs)
-        got = got[0] if isinstance(got, (list, tuple)) else got
+        got = first(got)
         fast = timed(lambda: compiled(**inputs))
     else:
         import spaces
@@ -128,7 +173,7 @@ def child(variant: str) -> dict:
 
         def forward():
             with torch.inference_mode():
-                return model(**inputs)[0]
+                return first(model(**inputs))
 
         with ThreadPoolExecutor(max_workers=1) as worker:
             got = worker.submit(forward).result()
@@ -142,6 +187,10 @@ def child(variant: str) -> dict:
         "compiled_s": fast,
         "speedup": eager / fast,
     }
+
+
+def first(output):
+    return output[0] if isinstance(output, (list, tuple)) else output
 
 
 def timed(forward, repeats: int = 5) -> float:
@@ -190,13 +239,38 @@ def run(variant: str, timeout: int) -> dict:
     return result
 
 
+def table(results: dict) -> str:
+    lines = [
+        "| call | where | variant | outcome | last step (s) | compiled vs eager |",
+        "| --- | --- | --- | --- | --- | ---: |",
+    ]
+    for number, call in enumerate(results["calls"], 1):
+        env = call.get("env", {})
+        narrow = " (narrow)" if env.get("AOTI_CRASH_NARROW") == "1" else ""
+        where = f"{call['device']}, torch {call['versions'].get('torch')}"
+        if env.get("AOTI_DEVICE") == "cpu":
+            where += " on CPU"
+        for variant, run in call["runs"].items():
+            last = run["steps"][-1] if run.get("steps") else "-"
+            speedup = f"{run['speedup']:.2f}x" if "speedup" in run else "-"
+            outcome = run["outcome"]
+            lines.append(
+                f"| {number} | {where} | {variant}{narrow} | {outcome} | {last} | {speedup} |"
+            )
+    return "\n".join([*lines, "", results.get("note", "")]).rstrip() + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--timeout", type=int, default=240, help="seconds per variant")
+    parser.add_argument("--table", type=Path, help="print a results file's calls as a table")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(args.table.read_text())), end="")
+        return
     if args.child:
         print("RESULT " + json.dumps(child(args.child)), flush=True)
         return
@@ -210,7 +284,12 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     device = torch.cuda.get_device_name() if DEVICE == "cuda" else DEVICE
-    results: dict = {"device": device, "versions": versions(), "runs": {}}
+    results: dict = {
+        "env": {name: os.environ[name] for name in ENV if name in os.environ},
+        "device": device,
+        "versions": versions(),
+        "runs": {},
+    }
     for variant in args.variants.split(","):
         results["runs"][variant] = run(variant, args.timeout)
         outcome = results["runs"][variant]

@@ -252,6 +252,8 @@ def table(results: dict) -> str:
     for key in ("flux", "flux_blocks", "flux_blocks_static"):
         if key in results:
             lines += flux_table(results[key])
+    if "flux_blocks_run" in results:
+        lines += [f"FLUX blocks run: {results['flux_blocks_run']}"]
     if "run" in results:
         lines += ["", f"Run: {results['run']}"]
     return "\n".join(lines) + "\n"
@@ -265,7 +267,6 @@ def flux_table(flux: dict) -> list[str]:
     )
     shapes = "dynamic" if flux.get("dynamic", True) else "static"
     lines = [
-        "",
         f"FLUX.1-schnell-shaped transformer ({depth}{flux.get('parameters', 0) / 1e9:.2f}B, "
         f"bf16; AoTI export with {shapes} shapes), 4 forwards per call:",
         "",
@@ -283,7 +284,7 @@ def flux_table(flux: dict) -> list[str]:
         lines += ["", f"Export and compile: {flux['compile_seconds']:.0f} s."]
     if "error" in flux:
         lines += ["", f"AoTI failed: {flux['error']}"]
-    return lines
+    return [*lines, ""]
 
 
 def main() -> None:
