@@ -25,7 +25,9 @@ below changes one thing, in its own process so that a crash ends only it:
     python benchmarks/aoti_flux_crash.py --table benchmarks/results/aoti_flux_crash.json
 
 The results file keeps every call's JSON under `calls` (with what ran it);
---table prints them as one Markdown table.
+--table prints them as one Markdown table. What it found on 2026-12-04: on
+that H200 machine every variant crashed, a lone Linear on CPU too, while all
+of them load and run on torch 2.13 elsewhere (benchmarks/results/aoti_flux_crash.md).
 """
 
 import argparse
