@@ -97,30 +97,16 @@ def model_and_inputs(variant: str):
     if variant.startswith("part-"):
         return part_and_inputs(variant)
     import torch
+    from aoti_speedup import flux_inputs  # this folder: the script's own sys.path entry
     from diffusers import FluxTransformer2DModel
 
     torch.backends.cuda.enable_cudnn_sdp(False)
     narrow = variant == "spaces" or os.environ.get("AOTI_CRASH_NARROW") == "1"
-    config = NARROW if narrow else WIDE
-    dtype = torch.bfloat16
     with torch.device(DEVICE):
-        model = FluxTransformer2DModel(**config).to(dtype).eval()
-    channels = config.get("in_channels", 64)
-    text_dim = config.get("joint_attention_dim", 4096)
-    pooled = config.get("pooled_projection_dim", 768)
+        model = FluxTransformer2DModel(**(NARROW if narrow else WIDE)).to(torch.bfloat16).eval()
     tokens, text = (16, 8) if narrow else (4096, 512)
-    ids = torch.float32 if variant == "fp32-ids" else dtype
-    inputs = dict(
-        hidden_states=torch.randn(1, tokens, channels, device=DEVICE, dtype=dtype),
-        encoder_hidden_states=torch.randn(1, text, text_dim, device=DEVICE, dtype=dtype),
-        pooled_projections=torch.randn(1, pooled, device=DEVICE, dtype=dtype),
-        timestep=torch.tensor([1.0], device=DEVICE, dtype=dtype),
-        img_ids=torch.zeros(tokens, 3, device=DEVICE, dtype=ids),
-        txt_ids=torch.zeros(text, 3, device=DEVICE, dtype=ids),
-        guidance=None,
-        return_dict=False,
-    )
-    return model, inputs
+    ids = torch.float32 if variant == "fp32-ids" else None
+    return model, flux_inputs(model, tokens, text, ids_dtype=ids)
 
 
 def step(name: str, started: float) -> None:

@@ -111,6 +111,27 @@ def denoiser_steps(app, torch, repeats: int) -> dict:
     return rows
 
 
+def flux_inputs(model, image_tokens: int, text_tokens: int = 512, ids_dtype=None) -> dict:
+    """One forward's keyword arguments for a FluxTransformer2DModel, shaped by its
+    config, in its dtype and on its device (FLUX.1-schnell: no guidance input)."""
+    import torch
+
+    weight = next(model.parameters())
+    like = dict(device=weight.device, dtype=weight.dtype)
+    ids = dict(device=weight.device, dtype=ids_dtype or weight.dtype)
+    config = model.config
+    return dict(
+        hidden_states=torch.randn(1, image_tokens, config.in_channels, **like),
+        encoder_hidden_states=torch.randn(1, text_tokens, config.joint_attention_dim, **like),
+        pooled_projections=torch.randn(1, config.pooled_projection_dim, **like),
+        timestep=torch.tensor([1.0], **like),
+        img_ids=torch.zeros(image_tokens, 3, **ids),
+        txt_ids=torch.zeros(text_tokens, 3, **ids),
+        guidance=None,
+        return_dict=False,
+    )
+
+
 def flux_child(repeats: int, layers: tuple[int, int] | None = None, dynamic: bool = True) -> dict:
     """FLUX.1's transformer, eager and then AoTI-compiled; `layers` (double-stream,
     single-stream blocks) makes a shallower one of the same width."""
@@ -124,17 +145,7 @@ def flux_child(repeats: int, layers: tuple[int, int] | None = None, dynamic: boo
     parameters = sum(p.numel() for p in model.parameters())
 
     def inputs(side: int) -> dict:
-        tokens = (side // 16) ** 2
-        return dict(
-            hidden_states=torch.randn(1, tokens, 64, device="cuda", dtype=torch.bfloat16),
-            encoder_hidden_states=torch.randn(1, 512, 4096, device="cuda", dtype=torch.bfloat16),
-            pooled_projections=torch.randn(1, 768, device="cuda", dtype=torch.bfloat16),
-            timestep=torch.tensor([1.0], device="cuda", dtype=torch.bfloat16),
-            img_ids=torch.zeros(tokens, 3, device="cuda", dtype=torch.bfloat16),
-            txt_ids=torch.zeros(512, 3, device="cuda", dtype=torch.bfloat16),
-            guidance=None,
-            return_dict=False,
-        )
+        return flux_inputs(model, image_tokens=(side // 16) ** 2)
 
     def steps(side: int, n: int = 4):
         kwargs = inputs(side)
